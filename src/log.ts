@@ -1,0 +1,24 @@
+/** stderr logger. Data goes to stdout; everything else comes through here. */
+export interface Logger {
+  warn(message: string): void;
+  /** Only with --verbose. */
+  debug(message: string): void;
+}
+
+export function createLogger(opts: {
+  verbose: boolean;
+  quiet?: boolean;
+  write?: (s: string) => void;
+}): Logger {
+  const write = opts.write ?? ((s: string) => process.stderr.write(s));
+  return {
+    warn: (m) => {
+      if (!opts.quiet) write(`${m}\n`);
+    },
+    debug: (m) => {
+      if (opts.verbose) write(`${m}\n`);
+    },
+  };
+}
+
+export const silentLogger: Logger = { warn() {}, debug() {} };
