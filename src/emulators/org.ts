@@ -138,12 +138,3 @@ export function generateOrg(options: OrgOptions = {}): Org {
   }
   return { seed, people };
 }
-
-/** The UTC days from `since` to `until`, inclusive (YYYY-MM-DD). */
-export function daysBetween(since: string, until: string): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${since}T00:00:00Z`); t <= Date.parse(`${until}T00:00:00Z`); t += 86_400_000) {
-    out.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return out;
-}
