@@ -1,4 +1,5 @@
 import type { Logger } from "../log.ts";
+import type { ModelPrice } from "../pricing/types.ts";
 import type { PlatformId, UsageRow } from "../usage/types.ts";
 
 /** What every platform client is given: where to call, with which key, and with which fetch. */
@@ -16,6 +17,10 @@ export interface ClientOptions {
   backoffScale?: number;
   /** Injected clock, so "is this day over yet" and "fix the window end in the past" are testable. */
   now?: () => Date;
+  /** List-price lookup for estimating cost where the vendor gives none (OpenAI). See src/pricing. */
+  prices?: (model: string) => ModelPrice | undefined;
+  /** Long fetches (Cursor) report progress: pages done of pages known so far. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A window of whole UTC days, inclusive at both ends (YYYY-MM-DD). */
