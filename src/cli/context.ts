@@ -1,0 +1,84 @@
+import { resolve } from "node:path";
+import { platformKey } from "../collect.ts";
+import { loadDotEnv } from "../config/env.ts";
+import { UsageError } from "../config/errors.ts";
+import { type Options, parseOptions, type RawFlags } from "../config/options.ts";
+import { registerSecret } from "../http/redact.ts";
+import { createLogger, type Logger } from "../log.ts";
+import { platforms as registry } from "../platforms/index.ts";
+import type { Store } from "../store/types.ts";
+import { defaultStorePath } from "../store/paths.ts";
+import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
+
+export interface Io {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: Date;
+  signal: AbortSignal;
+  fetch: typeof globalThis.fetch;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stderrIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  columns: number | undefined;
+}
+
+/** What a command runs with: validated options, the environment with .env applied, and the open store. */
+export interface Context {
+  options: Options;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  platforms: PlatformId[];
+  store: Store | null;
+  close: () => Promise<void>;
+}
+
+export async function prepare(flags: RawFlags, io: Io, quiet = false): Promise<Context> {
+  const options = parseOptions(flags, { now: io.now, storePath: defaultStorePath(io.env) });
+  let env = loadDotEnv(resolve(io.cwd, ".env"), io.env);
+  const log = createLogger({ verbose: options.verbose, quiet: quiet && !options.verbose, write: io.stderr });
+  const closers: Array<() => Promise<void>> = [];
+
+  if (options.demo) {
+    const { startDemo } = await import("../emulators/demo.ts");
+    const demo = await startDemo({ since: options.since, until: options.until, now: io.now });
+    closers.push(demo.close);
+    // The demo's own keys and emulator URLs replace whatever the environment holds.
+    env = { ...env, ...demo.env };
+    log.warn("demo: showing generated data from built-in emulators, not a real organisation");
+  }
+  for (const id of PLATFORM_IDS) registerSecret(platformKey(registry[id], env));
+  for (const id of PLATFORM_IDS) checkBaseUrl(env[registry[id].baseUrlEnv], registry[id].baseUrlEnv);
+
+  const selected = options.platforms ?? [...PLATFORM_IDS];
+  if (!selected.some((id) => platformKey(registry[id], env))) {
+    const names = selected.map((id) => registry[id].keyEnv[0]).join(", ");
+    throw new UsageError(`no API key is set: set ${names} (in the environment or .env), or try --demo`);
+  }
+
+  let store: Store | null = null;
+  if (options.store) {
+    const { openStore } = await import("../store/index.ts");
+    store = await openStore(options.store);
+    closers.push(() => store!.close());
+  }
+  return {
+    options,
+    env,
+    log,
+    platforms: selected,
+    store,
+    close: async () => {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}
+
+function checkBaseUrl(value: string | undefined, name: string): void {
+  if (!value?.trim()) return;
+  let ok = false;
+  try {
+    ok = ["http:", "https:"].includes(new URL(value.trim()).protocol);
+  } catch {}
+  if (!ok) throw new UsageError(`${name} is not an http(s) URL`);
+}

@@ -1,0 +1,38 @@
+import yoctoSpinner, { type Spinner } from "yocto-spinner";
+import type { PlatformId } from "../usage/types.ts";
+import type { Io } from "./context.ts";
+
+/** Only runs longer than this get a progress line; short runs stay quiet. */
+const SHOW_AFTER_MS = 2_000;
+
+/**
+ * A spinner with pages done and an ETA on stderr, only when stderr is a terminal (never in pipes,
+ * cron or tests). With --verbose the request log already shows progress, so the spinner stays off.
+ */
+export function createProgress(io: Io, verbose: boolean) {
+  const started = Date.now();
+  const state = new Map<PlatformId, { done: number; total: number }>();
+  let spinner: Spinner | undefined;
+  const enabled = io.stderrIsTTY && !verbose;
+
+  return {
+    update(platform: PlatformId, done: number, total: number) {
+      if (!enabled) return;
+      state.set(platform, { done, total });
+      const elapsed = Date.now() - started;
+      if (elapsed < SHOW_AFTER_MS) return;
+      spinner ??= yoctoSpinner({ stream: process.stderr }).start();
+      spinner.text = [...state].map(([id, s]) => `${id}: ${s.done}/${s.total} pages${eta(elapsed, s)}`).join("  ");
+    },
+    stop() {
+      spinner?.stop();
+      spinner = undefined;
+    },
+  };
+}
+
+function eta(elapsedMs: number, s: { done: number; total: number }): string {
+  if (s.done === 0 || s.done >= s.total) return "";
+  const seconds = Math.ceil(((elapsedMs / s.done) * (s.total - s.done)) / 1000);
+  return `, about ${seconds >= 60 ? `${Math.floor(seconds / 60)}m ${seconds % 60}s` : `${seconds}s`} left`;
+}

@@ -1,0 +1,145 @@
+import { AbortedError, ApiError, PlatformError } from "./http/errors.ts";
+import { redact } from "./http/redact.ts";
+import type { Logger } from "./log.ts";
+import { platforms as registry } from "./platforms/index.ts";
+import type { ClientOptions, FetchNotes, Platform } from "./platforms/types.ts";
+import { daysToFetch } from "./store/plan.ts";
+import type { Store } from "./store/types.ts";
+import type { Aggregator } from "./usage/aggregate.ts";
+import { addDays, daysBetween, toRanges, todayUtc } from "./usage/days.ts";
+import type { PlatformStatus } from "./usage/report.ts";
+import type { PlatformId, UsageRow } from "./usage/types.ts";
+
+/** Everything the collector needs; built by the CLI from options and environment. */
+export interface CollectInput {
+  platforms: PlatformId[];
+  since: string;
+  until: string;
+  env: NodeJS.ProcessEnv;
+  fetch: typeof globalThis.fetch;
+  log: Logger;
+  signal: AbortSignal;
+  now: Date;
+  store: Store | null;
+  refresh: boolean;
+  /** Where rows go for a report; absent for `sync`. */
+  aggregator?: Aggregator;
+  client?: Partial<ClientOptions>;
+  onProgress?: (platform: PlatformId, done: number, total: number) => void;
+}
+
+export interface PlatformOutcome {
+  status: PlatformStatus;
+  /** Days fetched live, and days served from the store. */
+  fetchedDays: number;
+  storedDays: number;
+  rows: number;
+}
+
+/** The key of a platform from the environment (first variable set wins), or undefined. */
+export function platformKey(platform: Platform, env: NodeJS.ProcessEnv): string | undefined {
+  for (const name of platform.keyEnv) {
+    const value = env[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** Fetches (and stores) each platform in parallel; one platform's failure never stops the others. */
+export async function collect(input: CollectInput): Promise<PlatformOutcome[]> {
+  return Promise.all(input.platforms.map((id) => collectOne(registry[id], input)));
+}
+
+async function collectOne(platform: Platform, input: CollectInput): Promise<PlatformOutcome> {
+  const outcome: PlatformOutcome = {
+    status: { platform: platform.id, status: "ok", message: null },
+    fetchedDays: 0,
+    storedDays: 0,
+    rows: 0,
+  };
+  const apiKey = platformKey(platform, input.env);
+  if (!apiKey) {
+    const message = `${platform.keyEnv[0]} is not set`;
+    input.log.warn(`${platform.id}: skipped, ${message}`);
+    outcome.status = { platform: platform.id, status: "skipped", message };
+    return outcome;
+  }
+
+  const window = daysBetween(input.since, input.until);
+  const oldestLive = platform.maxLookbackDays
+    ? addDays(todayUtc(input.now), -(platform.maxLookbackDays - 1))
+    : undefined;
+  const liveDays = oldestLive ? window.filter((d) => d >= oldestLive) : window;
+  const fetched = input.store ? await input.store.fetchedDays(platform.id, input.since, input.until) : new Map();
+  const toFetch = input.store
+    ? daysToFetch({ days: liveDays, fetched, now: input.now, refresh: input.refresh })
+    : liveDays;
+  noteLookback(platform, input, window, liveDays, fetched, oldestLive);
+
+  const notes: FetchNotes = { warnings: [], counters: {} };
+  const options: ClientOptions = {
+    baseUrl: input.env[platform.baseUrlEnv]?.trim() || platform.defaultBaseUrl,
+    apiKey,
+    fetch: input.fetch,
+    signal: input.signal,
+    log: input.log,
+    now: () => input.now,
+    onProgress: input.onProgress && ((done, total) => input.onProgress?.(platform.id, done, total)),
+    ...input.client,
+  };
+  try {
+    const startedAt = input.now.getTime();
+    const ranges = toRanges(toFetch);
+    if (input.store) {
+      const rows: UsageRow[] = [];
+      if (ranges.length > 0) for await (const row of platform.fetchUsage(options, ranges, notes)) rows.push(row);
+      await input.store.replaceDays(platform.id, toFetch, rows, startedAt);
+      if (input.aggregator) {
+        for await (const row of input.store.readRows([platform.id], input.since, input.until)) {
+          input.aggregator.add(row);
+          outcome.rows++;
+        }
+      } else outcome.rows = rows.length;
+    } else if (ranges.length > 0) {
+      for await (const row of platform.fetchUsage(options, ranges, notes)) {
+        input.aggregator?.add(row);
+        outcome.rows++;
+      }
+    }
+    outcome.fetchedDays = toFetch.length;
+    outcome.storedDays = window.length - toFetch.length;
+  } catch (err) {
+    if (err instanceof AbortedError || input.signal.aborted) throw new AbortedError();
+    outcome.status = { platform: platform.id, status: "error", message: describeError(err) };
+    const requestId = err instanceof ApiError && err.requestId ? ` (request id ${err.requestId})` : "";
+    input.log.warn(`${platform.id}: error: ${outcome.status.message}${requestId}`);
+  }
+  for (const warning of notes.warnings) input.log.warn(redact(warning));
+  if (Object.keys(notes.counters).length > 0) outcome.status.counters = notes.counters;
+  return outcome;
+}
+
+/** Vendor errors keep their own text; anything else is our bug, reported without a stack. */
+function describeError(err: unknown): string {
+  if (err instanceof PlatformError) return redact(err.message);
+  return redact(`internal error: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+function noteLookback(
+  platform: Platform,
+  input: CollectInput,
+  window: string[],
+  liveDays: string[],
+  fetched: Map<string, number>,
+  oldestLive: string | undefined,
+): void {
+  if (!oldestLive || liveDays.length === window.length) return;
+  const older = window.filter((d) => d < oldestLive);
+  const missing = older.filter((d) => !fetched.has(d));
+  const limit = `${platform.id}: the live API reaches back ${platform.maxLookbackDays} days (to ${oldestLive})`;
+  if (missing.length === 0) input.log.warn(`${limit}; the ${older.length} older days come from the history store`);
+  else
+    input.log.warn(
+      `${limit}; ${missing.length} of the ${older.length} older days (${missing[0]} – ${missing[missing.length - 1]}) are not in the history store and are not counted`,
+    );
+}

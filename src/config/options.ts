@@ -1,0 +1,108 @@
+import type { SortKey } from "../usage/report.ts";
+import { SORT_KEYS } from "../usage/report.ts";
+import { addDays, daysBetween, isDay, todayUtc } from "../usage/days.ts";
+import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
+import { UsageError } from "./errors.ts";
+
+export const FORMATS = ["table", "json", "csv", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** The largest window we accept; beyond it a typo (`--days 30000`) is likelier than intent. */
+export const MAX_DAYS = 3660;
+
+/** Flags as commander hands them over (all strings, or booleans for switches). */
+export interface RawFlags {
+  days?: string;
+  since?: string;
+  until?: string;
+  sort?: string;
+  format?: string;
+  json?: boolean;
+  platform?: string;
+  top?: string;
+  demo?: boolean;
+  verbose?: boolean;
+  store?: string | boolean;
+  refresh?: boolean;
+}
+
+/** Validated options: everything downstream can trust these. */
+export interface Options {
+  since: string;
+  until: string;
+  days: number;
+  windowMode: "days" | "range";
+  sort: SortKey;
+  format: Format;
+  /** Explicit --platform list, or null for "every platform with a key". */
+  platforms: PlatformId[] | null;
+  top: number | null;
+  demo: boolean;
+  verbose: boolean;
+  /** Store file, or null for --no-store. */
+  store: string | null;
+  refresh: boolean;
+}
+
+export function parseOptions(flags: RawFlags, defaults: { now: Date; storePath: string }): Options {
+  const until = flags.until === undefined ? todayUtc(defaults.now) : day("--until", flags.until);
+  let since: string;
+  let windowMode: Options["windowMode"] = "days";
+  if (flags.since !== undefined) {
+    since = day("--since", flags.since);
+    if (since > until) throw new UsageError(`--since ${since} is after --until ${until}`);
+    windowMode = "range";
+  } else {
+    const days = positiveInt("--days", flags.days ?? "30");
+    since = addDays(until, -(days - 1));
+  }
+  const days = daysBetween(since, until).length;
+  if (days > MAX_DAYS) throw new UsageError(`the window is ${days} days; at most ${MAX_DAYS} are allowed`);
+
+  const format: Format = flags.json ? "json" : oneOf("--format", flags.format ?? "table", FORMATS);
+  return {
+    since,
+    until,
+    days,
+    windowMode,
+    sort: oneOf("--sort", flags.sort ?? "requests", SORT_KEYS),
+    format,
+    platforms: flags.platform === undefined ? null : platformList(flags.platform),
+    top: flags.top === undefined ? null : positiveInt("--top", flags.top),
+    demo: Boolean(flags.demo),
+    verbose: Boolean(flags.verbose),
+    // `--no-store` gives false; `--store PATH` a string; nothing → the default path. The demo never
+    // touches the real history unless a store is named explicitly.
+    store:
+      flags.store === false ? null : typeof flags.store === "string" ? flags.store : flags.demo ? null : defaults.storePath,
+    refresh: Boolean(flags.refresh),
+  };
+}
+
+function day(flag: string, value: string): string {
+  if (!isDay(value)) throw new UsageError(`${flag} expects a date as YYYY-MM-DD, got '${value}'`);
+  return value;
+}
+
+function positiveInt(flag: string, value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
+    throw new UsageError(`${flag} expects a whole number of at least 1, got '${value}'`);
+  }
+  return Number(value);
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} must be one of ${allowed.join(", ")}; got '${value}'`);
+  }
+  return value as T;
+}
+
+function platformList(value: string): PlatformId[] {
+  const ids = value
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  if (ids.length === 0) throw new UsageError(`--platform expects a list of ${PLATFORM_IDS.join(", ")}`);
+  return [...new Set(ids.map((id) => oneOf("--platform", id, PLATFORM_IDS)))];
+}

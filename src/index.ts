@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+import { CommanderError } from "commander";
+import type { Io } from "./cli/context.ts";
+import { buildProgram } from "./cli/program.ts";
+import { runReport } from "./cli/report.ts";
+import { runSync } from "./cli/sync.ts";
+import { UsageError } from "./config/errors.ts";
+import type { RawFlags } from "./config/options.ts";
+import { AbortedError } from "./http/errors.ts";
+import { redact } from "./http/redact.ts";
+
+/** Exit codes: 0 data shown, 1 every platform failed, 2 usage error, 130 interrupted. */
+async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupted = false;
+  process.on("SIGINT", () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    controller.abort();
+  });
+  const io: Io = {
+    env: process.env,
+    cwd: process.cwd(),
+    now: new Date(),
+    signal: controller.signal,
+    fetch: globalThis.fetch,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.columns,
+  };
+
+  const { program, sync } = buildProgram();
+  let run: (() => Promise<number>) | undefined;
+  program.action((flags) => {
+    run = () => runReport(flags as RawFlags, io);
+  });
+  sync.action((flags) => {
+    run = () => runSync(flags as RawFlags, io);
+  });
+  program.exitOverride();
+  sync.exitOverride();
+  program.configureOutput({ writeErr: (s) => io.stderr(s.replace(/^error: /, "ai-usage: ")) });
+  try {
+    program.parse(argv);
+    return run ? await run() : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof AbortedError || controller.signal.aborted) {
+      io.stderr("ai-usage: interrupted\n");
+      return 130;
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`ai-usage: ${redact(err.message)}\n`);
+      return 2;
+    }
+    // A bug of ours: say so in one line; the stack only with --verbose.
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr(`ai-usage: unexpected error: ${redact(message)}\n`);
+    if (argv.includes("--verbose") && err instanceof Error && err.stack) io.stderr(`${redact(err.stack)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.exitCode = 1;
+  },
+);

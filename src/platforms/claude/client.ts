@@ -1,0 +1,88 @@
+import pLimit from "p-limit";
+import pkg from "../../../package.json" with { type: "json" };
+import { paginateCursor } from "../../http/paging.ts";
+import { requestJson } from "../../http/request.ts";
+import type { ClientOptions } from "../types.ts";
+import { parseOrThrow } from "../validate.ts";
+import { type ClaudeCodeRecordBody, claudeCodePageSchema } from "./schema.ts";
+
+export const ANTHROPIC_VERSION = "2023-06-01";
+export const USAGE_PATH = "/v1/organizations/usage_report/claude_code";
+/** The API's maximum page size. */
+export const CLAUDE_PAGE_LIMIT = 1000;
+/** Days fetched at once. No rate limit is documented; a few days in flight stays polite. */
+export const CLAUDE_DAY_CONCURRENCY = 4;
+
+export interface ClaudeFetchTuning {
+  /** Page size; tests shrink it to exercise paging. */
+  pageLimit?: number;
+  concurrency?: number;
+}
+
+export interface ClaudeDay {
+  day: string;
+  records: ClaudeCodeRecordBody[];
+}
+
+/** Every page of one UTC day (the endpoint has no range: one request sequence per day). */
+export async function fetchClaudeDay(
+  client: ClientOptions,
+  day: string,
+  pageLimit = CLAUDE_PAGE_LIMIT,
+): Promise<ClaudeCodeRecordBody[]> {
+  const headers = {
+    "x-api-key": client.apiKey,
+    "anthropic-version": ANTHROPIC_VERSION,
+    "user-agent": `ai-usage/${pkg.version}`,
+  };
+  const records: ClaudeCodeRecordBody[] = [];
+  const pages = paginateCursor("claude", `claude_code usage for ${day}`, async (cursor) => {
+    const query = new URLSearchParams({ starting_at: day, limit: String(pageLimit) });
+    if (cursor) query.set("page", cursor);
+    const res = await requestJson({ platform: "claude", client, path: USAGE_PATH, query, headers });
+    const page = parseOrThrow("claude", claudeCodePageSchema, res.body);
+    return { items: page.data, hasMore: page.has_more, nextCursor: page.next_page ?? null };
+  });
+  for await (const items of pages) records.push(...items);
+  return records;
+}
+
+/**
+ * Fetches days with bounded concurrency and yields each day as soon as it is complete (in
+ * completion order), so callers stream instead of waiting for the whole window. On an error or an
+ * early stop, queued days are dropped and in-flight requests aborted.
+ */
+export async function* fetchClaudeDays(
+  client: ClientOptions,
+  days: readonly string[],
+  tuning: ClaudeFetchTuning = {},
+): AsyncGenerator<ClaudeDay> {
+  const stop = new AbortController();
+  const signal = client.signal ? AbortSignal.any([client.signal, stop.signal]) : stop.signal;
+  const scoped: ClientOptions = { ...client, signal };
+  const limit = pLimit(tuning.concurrency ?? CLAUDE_DAY_CONCURRENCY);
+
+  type Settled = { index: number; records?: ClaudeCodeRecordBody[]; error?: unknown };
+  const settled: Settled[] = [];
+  let wake: (() => void) | undefined;
+  days.forEach((day, index) => {
+    limit(() => fetchClaudeDay(scoped, day, tuning.pageLimit))
+      .then(
+        (records) => settled.push({ index, records }),
+        (error: unknown) => settled.push({ index, error }),
+      )
+      .finally(() => wake?.());
+  });
+
+  try {
+    for (let delivered = 0; delivered < days.length; delivered++) {
+      while (settled.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const next = settled.shift()!;
+      if (next.error !== undefined) throw next.error;
+      yield { day: days[next.index]!, records: next.records! };
+    }
+  } finally {
+    limit.clearQueue();
+    stop.abort();
+  }
+}

@@ -1,0 +1,226 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve, sep } from "node:path";
+import { type Client, createClient, type InStatement, type Row } from "@libsql/client";
+import { UsageError } from "../config/errors.ts";
+import { isDay } from "../usage/days.ts";
+import type { PlatformId, UsageRow } from "../usage/types.ts";
+import { migrate } from "./migrations.ts";
+import { type Store, StoreError } from "./types.ts";
+
+/** Rows per INSERT: 500 × 12 parameters stays far below SQLite's 32 766-parameter limit. */
+const INSERT_CHUNK = 500;
+const DAY_CHUNK = 500;
+const READ_PAGE = 2_000;
+/** How long a write waits for another run's transaction before giving up. */
+const DEFAULT_BUSY_TIMEOUT_MS = 15_000;
+
+const COLUMNS =
+  "platform, day, identity, email, model, requests, input_tokens, output_tokens, " +
+  "cache_read_tokens, cache_write_tokens, cost_nanos, cost_estimated";
+const INTEGER_FIELDS = [
+  "requests",
+  "inputTokens",
+  "outputTokens",
+  "cacheReadTokens",
+  "cacheWriteTokens",
+  "costNanos",
+] as const;
+
+/**
+ * libsql reads the path part of a `file:` URL percent-decoded and stops it at `?` or `#`, so every
+ * segment is encoded; `file:/abs/path` (one slash) avoids an authority part.
+ */
+export function fileUrl(path: string): string {
+  return `file:${resolve(path).split(sep).map(encodeURIComponent).join("/")}`;
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function openSqliteStore(path: string, opts: { busyTimeoutMs?: number } = {}): Promise<Store> {
+  const location = resolve(path);
+  let client: Client | undefined;
+  try {
+    mkdirSync(dirname(location), { recursive: true });
+    client = createClient({ url: fileUrl(location), timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    await migrate(client, location);
+  } catch (e) {
+    client?.close();
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(
+      `cannot open history store ${location}: ${reason(e)}; choose another with --store or use --no-store`,
+    );
+  }
+  return new SqliteStore(client, location);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const marks = (n: number, one = "?") => Array.from({ length: n }, () => one).join(", ");
+
+class SqliteStore implements Store {
+  constructor(
+    private readonly client: Client,
+    readonly location: string,
+  ) {}
+
+  private fail(what: string, e: unknown): StoreError {
+    return new StoreError(`history store ${this.location}: ${what} failed: ${reason(e)}`, { cause: e });
+  }
+
+  async fetchedDays(platform: PlatformId, since: string, until: string): Promise<Map<string, number>> {
+    try {
+      const rs = await this.client.execute({
+        sql: "SELECT day, fetched_at FROM fetched_days WHERE platform = ? AND day BETWEEN ? AND ?",
+        args: [platform, since, until],
+      });
+      return new Map(rs.rows.map((r) => [String(r.day), Number(r.fetched_at)]));
+    } catch (e) {
+      throw this.fail("reading fetch records", e);
+    }
+  }
+
+  async replaceDays(
+    platform: PlatformId,
+    days: readonly string[],
+    rows: readonly UsageRow[],
+    fetchedAt: number,
+  ): Promise<void> {
+    const uniqueDays = [...new Set(days)];
+    if (uniqueDays.length === 0) return;
+    const merged = mergeRows(platform, new Set(uniqueDays), rows);
+    if (!Number.isSafeInteger(fetchedAt)) throw new StoreError(`fetchedAt must be epoch ms, got ${fetchedAt}`);
+    const perDay = new Map(uniqueDays.map((d) => [d, 0]));
+    for (const r of merged) perDay.set(r.day, perDay.get(r.day)! + 1);
+
+    const stmts: InStatement[] = [];
+    for (const part of chunks(uniqueDays, DAY_CHUNK)) {
+      stmts.push({
+        sql: `DELETE FROM usage_rows WHERE platform = ? AND day IN (${marks(part.length)})`,
+        args: [platform, ...part],
+      });
+    }
+    for (const part of chunks(merged, INSERT_CHUNK)) {
+      stmts.push({
+        sql: `INSERT INTO usage_rows (${COLUMNS}) VALUES ${marks(part.length, `(${marks(12)})`)}`,
+        args: part.flatMap((r) => [
+          r.platform,
+          r.day,
+          r.identity,
+          r.email,
+          r.model,
+          r.requests,
+          r.inputTokens,
+          r.outputTokens,
+          r.cacheReadTokens,
+          r.cacheWriteTokens,
+          r.costNanos,
+          r.costEstimated ? 1 : 0,
+        ]),
+      });
+    }
+    for (const part of chunks(uniqueDays, DAY_CHUNK)) {
+      stmts.push({
+        sql:
+          `INSERT INTO fetched_days (platform, day, fetched_at, row_count) VALUES ${marks(part.length, "(?, ?, ?, ?)")} ` +
+          "ON CONFLICT (platform, day) DO UPDATE SET fetched_at = excluded.fetched_at, row_count = excluded.row_count",
+        args: part.flatMap((d) => [platform, d, fetchedAt, perDay.get(d)!]),
+      });
+    }
+    try {
+      // "write" begins IMMEDIATE: the lock is taken up front (waiting out another run's
+      // transaction), and a crash at any point leaves the previous state.
+      await this.client.batch(stmts, "write");
+    } catch (e) {
+      throw this.fail(`storing ${platform} days`, e);
+    }
+  }
+
+  async *readRows(platforms: readonly PlatformId[], since: string, until: string): AsyncIterable<UsageRow> {
+    if (platforms.length === 0) return;
+    let tx: Awaited<ReturnType<Client["transaction"]>>;
+    try {
+      // One read transaction: every page comes from the same snapshot even if another run
+      // replaces days meanwhile.
+      tx = await this.client.transaction("read");
+    } catch (e) {
+      throw this.fail("reading rows", e);
+    }
+    try {
+      let after: string[] | null = null;
+      for (;;) {
+        const keyFilter = after ? "AND (platform, day, identity, model) > (?, ?, ?, ?)" : "";
+        let page: Row[];
+        try {
+          const rs = await tx.execute({
+            sql:
+              `SELECT ${COLUMNS} FROM usage_rows WHERE platform IN (${marks(platforms.length)}) ` +
+              `AND day BETWEEN ? AND ? ${keyFilter} ORDER BY platform, day, identity, model LIMIT ${READ_PAGE}`,
+            args: [...platforms, since, until, ...(after ?? [])],
+          });
+          page = rs.rows;
+        } catch (e) {
+          throw this.fail("reading rows", e);
+        }
+        for (const r of page) yield fromSql(r);
+        if (page.length < READ_PAGE) return;
+        const last = page[page.length - 1]!;
+        after = [String(last.platform), String(last.day), String(last.identity), String(last.model)];
+      }
+    } finally {
+      tx.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+function fromSql(r: Row): UsageRow {
+  return {
+    platform: String(r.platform) as PlatformId,
+    day: String(r.day),
+    identity: String(r.identity),
+    email: r.email === null ? null : String(r.email),
+    model: String(r.model),
+    requests: Number(r.requests),
+    inputTokens: Number(r.input_tokens),
+    outputTokens: Number(r.output_tokens),
+    cacheReadTokens: Number(r.cache_read_tokens),
+    cacheWriteTokens: Number(r.cache_write_tokens),
+    costNanos: Number(r.cost_nanos),
+    costEstimated: Number(r.cost_estimated) === 1,
+  };
+}
+
+/**
+ * Checks every row against the replace and sums rows sharing a key (a platform may emit a key in
+ * parts), so the primary key holds and no usage is dropped.
+ */
+function mergeRows(platform: PlatformId, days: ReadonlySet<string>, rows: readonly UsageRow[]): UsageRow[] {
+  for (const d of days) if (!isDay(d)) throw new StoreError(`not a day: ${JSON.stringify(d)}`);
+  const byKey = new Map<string, UsageRow>();
+  for (const r of rows) {
+    if (r.platform !== platform) throw new StoreError(`a ${r.platform} row was given to replace ${platform} days`);
+    if (!days.has(r.day)) throw new StoreError(`a ${platform} row for ${r.day} is outside the days being replaced`);
+    for (const f of INTEGER_FIELDS) {
+      if (!Number.isSafeInteger(r[f])) throw new StoreError(`${platform} ${r.day} ${f} is not an integer: ${r[f]}`);
+    }
+    const key = JSON.stringify([r.day, r.identity, r.model]);
+    const prev = byKey.get(key);
+    if (!prev) {
+      byKey.set(key, { ...r });
+      continue;
+    }
+    for (const f of INTEGER_FIELDS) prev[f] += r[f];
+    prev.costEstimated ||= r.costEstimated;
+    prev.email ??= r.email;
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,118 @@
+import { emptyTotals, type PlatformStatus, type Report, type SortKey, type Totals, type UserUsage, type Window } from "./report.ts";
+import { PLATFORM_IDS, PLATFORM_LABELS, type PlatformId, totalTokens, type UsageRow } from "./types.ts";
+
+/**
+ * Merges rows into people. A person is keyed by email when any vendor (or its users list) gives
+ * one — lower-cased and trimmed — and otherwise by the vendor's own label or id, so nothing is dropped.
+ */
+export class Aggregator {
+  private readonly users = new Map<string, { email: string | null; byPlatform: Map<PlatformId, Totals> }>();
+  /** Models whose cost we estimated, so the report can name those without a known price. */
+  readonly estimatedModels = new Set<string>();
+
+  add(row: UsageRow): void {
+    if (row.costEstimated) this.estimatedModels.add(row.model);
+    const email = row.email ? normalizeEmail(row.email) : null;
+    const key = email ?? row.identity;
+    let user = this.users.get(key);
+    if (!user) {
+      user = { email, byPlatform: new Map() };
+      this.users.set(key, user);
+    }
+    let totals = user.byPlatform.get(row.platform);
+    if (!totals) {
+      totals = emptyTotals();
+      user.byPlatform.set(row.platform, totals);
+    }
+    addRow(totals, row);
+  }
+
+  build(args: {
+    window: Window;
+    windowMode: Report["windowMode"];
+    sort: SortKey;
+    top: number | null;
+    platforms: PlatformStatus[];
+    demo: boolean;
+    unpricedModels: string[];
+  }): Report {
+    const users: UserUsage[] = [];
+    const grand = emptyTotals();
+    for (const [user, { email, byPlatform }] of this.users) {
+      const platforms = PLATFORM_IDS.filter((id) => byPlatform.has(id)).map((platform) => ({
+        platform,
+        ...byPlatform.get(platform)!,
+      }));
+      const totals = emptyTotals();
+      for (const p of platforms) addTotals(totals, p);
+      addTotals(grand, totals);
+      users.push({
+        rank: 0,
+        user,
+        email,
+        ...totals,
+        tools: platforms.map((p) => PLATFORM_LABELS[p.platform]),
+        platforms,
+      });
+    }
+    users.sort(compareBy(args.sort));
+    users.forEach((u, i) => {
+      u.rank = i + 1;
+    });
+    return {
+      window: args.window,
+      windowMode: args.windowMode,
+      sort: args.sort,
+      platforms: args.platforms,
+      // --top trims what is shown; totals still cover everyone, so nothing fetched disappears.
+      users: args.top === null ? users : users.slice(0, args.top),
+      totals: grand,
+      demo: args.demo,
+      unpricedModels: args.unpricedModels,
+    };
+  }
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const SORT_VALUE: Record<SortKey, (t: Totals) => number> = {
+  requests: (t) => t.requests,
+  tokens: (t) => t.tokens,
+  cost: (t) => t.costNanos,
+};
+
+/** Descending by the key, then by the other keys in the order requests, tokens, cost, then user A→Z. */
+export function compareBy(sort: SortKey) {
+  const order: SortKey[] = [sort, ...(["requests", "tokens", "cost"] as const).filter((k) => k !== sort)];
+  return (a: UserUsage, b: UserUsage): number => {
+    for (const key of order) {
+      const diff = SORT_VALUE[key](b) - SORT_VALUE[key](a);
+      if (diff !== 0) return diff;
+    }
+    return a.user < b.user ? -1 : a.user > b.user ? 1 : 0;
+  };
+}
+
+function addRow(t: Totals, r: UsageRow): void {
+  t.requests += r.requests;
+  t.inputTokens += r.inputTokens;
+  t.outputTokens += r.outputTokens;
+  t.cacheReadTokens += r.cacheReadTokens;
+  t.cacheWriteTokens += r.cacheWriteTokens;
+  t.tokens += totalTokens(r);
+  t.costNanos += r.costNanos;
+  t.costEstimated ||= r.costEstimated;
+}
+
+function addTotals(t: Totals, o: Totals): void {
+  t.requests += o.requests;
+  t.inputTokens += o.inputTokens;
+  t.outputTokens += o.outputTokens;
+  t.cacheReadTokens += o.cacheReadTokens;
+  t.cacheWriteTokens += o.cacheWriteTokens;
+  t.tokens += o.tokens;
+  t.costNanos += o.costNanos;
+  t.costEstimated ||= o.costEstimated;
+}
