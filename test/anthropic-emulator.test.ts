@@ -33,7 +33,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function get(query: string, headers: Record<string, string> = HEADERS, path = "") {
-  const res = await fetch(`${server.url}${path}/v1/organizations/usage_report/claude_code?${query}`, { headers });
+  const res = await fetch(`${server.url}${path}/v1/organizations/usage_report/claude_code?${query}`, {
+    headers,
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -43,7 +45,10 @@ function errorOf(body: Record<string, unknown>) {
 
 describe("anthropic emulator: auth and validation", () => {
   it("401 with the vendor's error shape for a missing or unknown key", async () => {
-    for (const headers of [{ "anthropic-version": "2023-06-01" }, { ...HEADERS, "x-api-key": "sk-ant-admin01-nope" }]) {
+    for (const headers of [
+      { "anthropic-version": "2023-06-01" },
+      { ...HEADERS, "x-api-key": "sk-ant-admin01-nope" },
+    ]) {
       const res = await get(`starting_at=${DAY}`, headers);
       expect(res.status).toBe(401);
       expect(res.body.type).toBe("error");
@@ -54,7 +59,10 @@ describe("anthropic emulator: auth and validation", () => {
   });
 
   it("accepts a Bearer token and rejects a non-admin key with 403", async () => {
-    const bearer = await get(`starting_at=${DAY}`, { authorization: `Bearer ${KEY}`, "anthropic-version": "2023-06-01" });
+    const bearer = await get(`starting_at=${DAY}`, {
+      authorization: `Bearer ${KEY}`,
+      "anthropic-version": "2023-06-01",
+    });
     expect(bearer.status).toBe(200);
     const regular = await get(`starting_at=${DAY}`, { ...HEADERS, "x-api-key": "sk-ant-api03-regular" });
     expect(regular.status).toBe(403);
@@ -119,14 +127,21 @@ describe("anthropic emulator: data and paging", () => {
   });
 
   it("serves an empty day, and nothing after the emulator's today", async () => {
-    expect((await get("starting_at=2026-03-11")).body).toEqual({ data: [], has_more: false, next_page: null });
+    expect((await get("starting_at=2026-03-11")).body).toEqual({
+      data: [],
+      has_more: false,
+      next_page: null,
+    });
     const future = await startAnthropicEmulator({
       records: [{ ...records[0]!, date: "2026-03-21T00:00:00Z" }],
       now: () => new Date("2026-03-20T23:00:00Z"),
     });
-    const res = await fetch(`${future.url}/v1/organizations/usage_report/claude_code?starting_at=2026-03-21`, {
-      headers: HEADERS,
-    });
+    const res = await fetch(
+      `${future.url}/v1/organizations/usage_report/claude_code?starting_at=2026-03-21`,
+      {
+        headers: HEADERS,
+      },
+    );
     expect(await res.json()).toEqual({ data: [], has_more: false, next_page: null });
     await future.close();
   });
@@ -137,9 +152,14 @@ describe("anthropic data generator", () => {
   const range = { since: "2026-03-01", until: "2026-03-14" };
 
   it("prices at list price in whole cents (the docs' 141¢ example)", () => {
-    expect(estimateCents("claude-opus-5", { input: 100000, output: 35000, cache_read: 10000, cache_creation: 5000 })).toBe(
-      141,
-    );
+    expect(
+      estimateCents("claude-opus-5", {
+        input: 100000,
+        output: 35000,
+        cache_read: 10000,
+        cache_creation: 5000,
+      }),
+    ).toBe(141);
   });
 
   it("is deterministic for a seed and covers the awkward cases", () => {
@@ -153,14 +173,17 @@ describe("anthropic data generator", () => {
         expect(Number.isInteger(m.estimated_cost.amount)).toBe(true);
         expect(m.estimated_cost.amount).toBe(estimateCents(m.model, m.tokens));
       }
-      if (r.actor.type === "user_actor") expect(claudeEmails.has(r.actor.email_address.trim().toLowerCase())).toBe(true);
+      if (r.actor.type === "user_actor")
+        expect(claudeEmails.has(r.actor.email_address.trim().toLowerCase())).toBe(true);
     }
     const apiNames = new Set(a.flatMap((r) => (r.actor.type === "api_actor" ? [r.actor.api_key_name] : [])));
     expect([...apiNames].sort()).toEqual(["ci-pipeline", "eval-harness"]);
     expect(a.some((r) => !("subscription_type" in r))).toBe(true);
     expect(a.some((r) => !("multi_edit_tool" in r.tool_actions))).toBe(true);
     expect(a.some((r) => r.model_breakdown.some((m) => /-\d{8}$/.test(m.model)))).toBe(true);
-    const messy = a.find((r) => r.actor.type === "user_actor" && r.actor.email_address !== r.actor.email_address.trim());
+    const messy = a.find(
+      (r) => r.actor.type === "user_actor" && r.actor.email_address !== r.actor.email_address.trim(),
+    );
     expect(messy).toBeDefined();
     const messyEmail = (messy!.actor as { email_address: string }).email_address;
     expect(messyEmail).not.toBe(messyEmail.toLowerCase());

@@ -9,7 +9,8 @@
 //   end of the string when unterminated (an unterminated OSC 8 would otherwise swallow what follows);
 // - CSI (ESC [ or 8-bit 0x9B) with parameters, intermediates and a final byte;
 // - any other two-or-more byte ESC sequence (ESC ( B, ESC c, ESC 7 …).
-const STRING_SEQUENCE = /(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[\s\S]*?(?:\u0007|\u001b\\|\u009c|$)/g;
+const STRING_SEQUENCE =
+  /(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[\s\S]*?(?:\u0007|\u001b\\|\u009c|$)/g;
 const CSI_SEQUENCE = /(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?/g;
 const OTHER_ESCAPE = /\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g;
 

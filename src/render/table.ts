@@ -79,7 +79,8 @@ const widest = (values: string[]) => values.reduce((w, v) => Math.max(w, display
 
 function titleTokens(report: Report): string[] {
   const { since, until, days } = report.window;
-  const span = report.windowMode === "days" ? `(Last ${days} ${days === 1 ? "day" : "days"})` : `(${since} – ${until})`;
+  const span =
+    report.windowMode === "days" ? `(Last ${days} ${days === 1 ? "day" : "days"})` : `(${since} – ${until})`;
   return ["AI", "Coding", "Usage", "Leaderboard", span];
 }
 
@@ -109,15 +110,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
   }
   if (userW < SUB_ROW_LABEL_WIDTH) rows = allRows.filter((r) => !r.sub);
 
-  const header: Row = {
-    sub: false,
-    rank: "#",
-    user: "User",
-    requests: layout.requestsLabel,
-    tokens: "Tokens",
-    cost: "Cost",
-    tools: "Tools",
-  };
+  const header = headerRow(layout);
   const w = columnWidths(layout, [header, ...rows]);
   const gap = " ".repeat(layout.gap);
   const line = (r: Row): string => {
@@ -152,6 +145,11 @@ export function renderTable(report: Report, opts: TableOptions): string {
   return `${out.join("\n")}\n`;
 }
 
+function headerRow(layout: Layout): Row {
+  const labels = { rank: "#", user: "User", tokens: "Tokens", cost: "Cost", tools: "Tools" };
+  return { sub: false, ...labels, requests: layout.requestsLabel };
+}
+
 function columnWidths(layout: Layout, rows: Row[]) {
   return {
     rank: widest(rows.map((r) => r.rank)),
@@ -164,16 +162,7 @@ function columnWidths(layout: Layout, rows: Row[]) {
 
 /** Everything on a line except the User column. */
 function fixedWidth(layout: Layout, rows: Row[]): number {
-  const header: Row = {
-    sub: false,
-    rank: "#",
-    user: "",
-    requests: layout.requestsLabel,
-    tokens: "Tokens",
-    cost: "Cost",
-    tools: "Tools",
-  };
-  const w = columnWidths(layout, [header, ...rows]);
+  const w = columnWidths(layout, [headerRow(layout), ...rows]);
   const columns = w.rank + w.requests + w.tokens + w.cost + (layout.tools ? w.tools + layout.gap : 0);
   return layout.indent + columns + 4 * layout.gap;
 }

@@ -1,8 +1,8 @@
 import { openSqliteStore } from "./sqlite.ts";
 import type { Store } from "./types.ts";
 
-export { DEFAULT_SETTLE_MS, daysToFetch, isSettled, uncoveredDays } from "./plan.ts";
 export { defaultStorePath } from "./paths.ts";
+export { DEFAULT_SETTLE_MS, daysToFetch, isSettled, uncoveredDays } from "./plan.ts";
 export { type Store, StoreError } from "./types.ts";
 
 /** Opens (creating and migrating as needed) the history store at `path`. */

@@ -94,7 +94,8 @@ class SqliteStore implements Store {
     const uniqueDays = [...new Set(days)];
     if (uniqueDays.length === 0) return;
     const merged = mergeRows(platform, new Set(uniqueDays), rows);
-    if (!Number.isSafeInteger(fetchedAt)) throw new StoreError(`fetchedAt must be epoch ms, got ${fetchedAt}`);
+    if (!Number.isSafeInteger(fetchedAt))
+      throw new StoreError(`fetchedAt must be epoch ms, got ${fetchedAt}`);
     const perDay = new Map(uniqueDays.map((d) => [d, 0]));
     for (const r of merged) perDay.set(r.day, perDay.get(r.day)! + 1);
 
@@ -207,10 +208,13 @@ function mergeRows(platform: PlatformId, days: ReadonlySet<string>, rows: readon
   for (const d of days) if (!isDay(d)) throw new StoreError(`not a day: ${JSON.stringify(d)}`);
   const byKey = new Map<string, UsageRow>();
   for (const r of rows) {
-    if (r.platform !== platform) throw new StoreError(`a ${r.platform} row was given to replace ${platform} days`);
-    if (!days.has(r.day)) throw new StoreError(`a ${platform} row for ${r.day} is outside the days being replaced`);
+    if (r.platform !== platform)
+      throw new StoreError(`a ${r.platform} row was given to replace ${platform} days`);
+    if (!days.has(r.day))
+      throw new StoreError(`a ${platform} row for ${r.day} is outside the days being replaced`);
     for (const f of INTEGER_FIELDS) {
-      if (!Number.isSafeInteger(r[f])) throw new StoreError(`${platform} ${r.day} ${f} is not an integer: ${r[f]}`);
+      if (!Number.isSafeInteger(r[f]))
+        throw new StoreError(`${platform} ${r.day} ${f} is not an integer: ${r[f]}`);
     }
     const key = JSON.stringify([r.day, r.identity, r.model]);
     const prev = byKey.get(key);
@@ -218,7 +222,10 @@ function mergeRows(platform: PlatformId, days: ReadonlySet<string>, rows: readon
       byKey.set(key, { ...r });
       continue;
     }
-    for (const f of INTEGER_FIELDS) prev[f] += r[f];
+    for (const f of INTEGER_FIELDS) {
+      prev[f] += r[f];
+      if (!Number.isSafeInteger(prev[f])) throw new StoreError(`${platform} ${r.day} ${f} overflows when summed`);
+    }
     prev.costEstimated ||= r.costEstimated;
     prev.email ??= r.email;
   }

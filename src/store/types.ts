@@ -16,7 +16,12 @@ export interface Store {
    * `platform` and of one of `days`, else nothing is written. Rows sharing a key are summed.
    * Pass as `fetchedAt` the time the fetch started, so a day still open then never counts as settled.
    */
-  replaceDays(platform: PlatformId, days: readonly string[], rows: readonly UsageRow[], fetchedAt: number): Promise<void>;
+  replaceDays(
+    platform: PlatformId,
+    days: readonly string[],
+    rows: readonly UsageRow[],
+    fetchedAt: number,
+  ): Promise<void>;
   /** The stored rows of `platforms` for `since..until`, as one consistent snapshot. */
   readRows(platforms: readonly PlatformId[], since: string, until: string): AsyncIterable<UsageRow>;
   close(): Promise<void>;

@@ -124,7 +124,8 @@ function usageReport(
     offset = pos.offset;
   }
 
-  const data = rows.slice(offset, offset + limit);
+  // A copy, so a test's "mutate" fault cannot change the stored records for later requests.
+  const data = structuredClone(rows.slice(offset, offset + limit));
   const end = offset + data.length;
   const hasMore = end < rows.length;
   return {

@@ -1,0 +1,55 @@
+import type { PlatformStatus, Report, Totals } from "../usage/report.ts";
+import { nanosToUsdNumber } from "./format.ts";
+
+/** The DESIGN §1 JSON object. Key order is stable so diffs of saved reports stay readable. */
+
+function amounts(t: Totals) {
+  return {
+    requests: t.requests,
+    tokens: t.tokens,
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    cacheReadTokens: t.cacheReadTokens,
+    cacheWriteTokens: t.cacheWriteTokens,
+    costUsd: nanosToUsdNumber(t.costNanos),
+    costEstimated: t.costEstimated,
+  };
+}
+
+const RESERVED = new Set(["platform", "status", "message"]);
+
+function platformStatus(p: PlatformStatus) {
+  const out: Record<string, unknown> = { platform: p.platform, status: p.status, message: p.message };
+  // Counters ride along as extra keys; they never replace the contract keys.
+  for (const [key, value] of Object.entries(p.counters ?? {})) {
+    if (!RESERVED.has(key)) out[key] = value;
+  }
+  return out;
+}
+
+// JSON.stringify escapes only U+0000–U+001F. DEL, C1 controls (U+009B is an 8-bit CSI), line/paragraph
+// separators and bidi/zero-width characters are escaped as well, so printing the JSON on a terminal is
+// safe; JSON.parse still returns the vendor's string exactly.
+const UNSAFE = /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const escapeUnsafe = (json: string) =>
+  json.replace(UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+export function renderJson(report: Report): string {
+  const obj: Record<string, unknown> = {
+    window: { since: report.window.since, until: report.window.until, days: report.window.days },
+    sort: report.sort,
+  };
+  if (report.demo) obj.demo = true;
+  obj.platforms = report.platforms.map(platformStatus);
+  obj.users = report.users.map((u) => ({
+    rank: u.rank,
+    user: u.user,
+    email: u.email,
+    ...amounts(u),
+    tools: u.tools,
+    platforms: u.platforms.map((p) => ({ platform: p.platform, ...amounts(p) })),
+  }));
+  obj.totals = amounts(report.totals);
+  obj.unpricedModels = report.unpricedModels;
+  return `${escapeUnsafe(JSON.stringify(obj, null, 2))}\n`;
+}
