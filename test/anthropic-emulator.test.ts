@@ -147,6 +147,40 @@ describe("anthropic emulator: data and paging", () => {
   });
 });
 
+describe("anthropic emulator: users and api_keys", () => {
+  it("pages users by after_id and ties api keys to a creator", async () => {
+    const list = async (path: string, query: string) => {
+      const res = await fetch(`${server.url}/v1/organizations/${path}?${query}`, { headers: HEADERS });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const emails: string[] = [];
+    let query = "limit=2";
+    for (;;) {
+      const { body } = await list("users", query);
+      emails.push(...(body.data as Array<{ email: string }>).map((u) => u.email));
+      if (!body.has_more) break;
+      query = `limit=2&after_id=${body.last_id}`;
+    }
+    expect(emails).toEqual(records.map((r) => (r.actor as { email_address: string }).email_address));
+    expect((await list("users", "after_id=user_nope")).status).toBe(400);
+
+    const keyServer = await startAnthropicEmulator({
+      records: [
+        ...records,
+        claudeCodeRecord({ date: `${DAY}T00:00:00Z`, apiKeyName: "ci-pipeline", sessions: 1, models: [] }),
+      ],
+    });
+    const keys = await fetch(`${keyServer.url}/v1/organizations/api_keys`, { headers: HEADERS });
+    const users = await fetch(`${keyServer.url}/v1/organizations/users`, { headers: HEADERS });
+    const key = ((await keys.json()) as { data: Array<{ name: string; created_by: { id: string } }> })
+      .data[0]!;
+    const userIds = ((await users.json()) as { data: Array<{ id: string }> }).data.map((u) => u.id);
+    expect(key.name).toBe("ci-pipeline");
+    expect(userIds).toContain(key.created_by.id);
+    await keyServer.close();
+  });
+});
+
 describe("anthropic data generator", () => {
   const org = generateOrg({ seed: 7, people: 12 });
   const range = { since: "2026-03-01", until: "2026-03-14" };

@@ -1,78 +1,7 @@
 import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
 import { renderTable } from "../src/render/table.ts";
-import type { PlatformUsage, Report, UserUsage } from "../src/usage/report.ts";
-import type { PlatformId } from "../src/usage/types.ts";
-import { PLATFORM_LABELS } from "../src/usage/types.ts";
-
-const CENT = 10_000_000;
-
-function plat(platform: PlatformId, requests: number, tokens: number, cents: number, est = false): PlatformUsage {
-  return {
-    platform,
-    requests,
-    tokens,
-    inputTokens: tokens,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    costNanos: cents * CENT,
-    costEstimated: est,
-  };
-}
-
-function user(rank: number, name: string, platforms: PlatformUsage[], email: string | null = name): UserUsage {
-  const sum = (k: "requests" | "tokens" | "costNanos") => platforms.reduce((a, p) => a + p[k], 0);
-  return {
-    rank,
-    user: name,
-    email,
-    requests: sum("requests"),
-    tokens: sum("tokens"),
-    inputTokens: sum("tokens"),
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    costNanos: sum("costNanos"),
-    costEstimated: platforms.some((p) => p.costEstimated),
-    tools: platforms.map((p) => PLATFORM_LABELS[p.platform]),
-    platforms,
-  };
-}
-
-function report(users: UserUsage[], extra: Partial<Report> = {}): Report {
-  return {
-    window: { since: "2026-10-26", until: "2026-11-24", days: 30 },
-    windowMode: "days",
-    sort: "requests",
-    platforms: [],
-    users,
-    totals: {
-      requests: 0,
-      tokens: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      costNanos: 0,
-      costEstimated: false,
-    },
-    demo: false,
-    unpricedModels: [],
-    ...extra,
-  };
-}
-
-// The seed README's numbers; alice's 2.1M is 1.5M + 0.6203M rounded.
-const seedUsers = (openaiEstimated = false) => [
-  user(1, "alice@company.com", [plat("claude", 220, 1_500_000, 9500), plat("openai", 122, 620_300, 3240, openaiEstimated)]),
-  user(2, "bob@company.com", [
-    plat("claude", 150, 1_000_000, 6000),
-    plat("openai", 85, 500_000, 2520, openaiEstimated),
-    plat("cursor", 50, 300_000, 1300),
-  ]),
-  user(3, "carol@company.com", [plat("claude", 201, 1_200_000, 6750)]),
-];
+import { plat, report, seedUsers, user } from "./render-fixture.ts";
 
 const SEED = `AI Coding Usage Leaderboard (Last 30 days)
 ════════════════════════════════════════════════════════════════════════════════
@@ -89,8 +18,8 @@ const SEED = `AI Coding Usage Leaderboard (Last 30 days)
 ════════════════════════════════════════════════════════════════════════════════
 `;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for leaked controls on purpose
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
+const CONTROL =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
 
 /** Lines of the table body: everything between the header rule and the closing rule. */
 function dataLines(text: string): string[] {
@@ -142,7 +71,6 @@ describe("renderTable", () => {
     const coloured = renderTable(report(seedUsers()), { width: 80, color: true });
     expect(plain).not.toContain("\u001b");
     expect(coloured).toContain("\u001b[");
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping our own SGR codes
     expect(coloured.replace(/\u001b\[\d+m/g, "")).toBe(plain);
   });
 
@@ -212,6 +140,20 @@ describe("renderTable", () => {
     Cursor            50 300.0K  $13.00
 3 carol@company.com  201   1.2M  $67.50
 ════════════════════════════════════════
+`);
+  });
+
+  it("drops the sub-rows when the User column gets too narrow for them", () => {
+    const out = renderTable(report(seedUsers()), { width: 26, color: false });
+    expect(out).toBe(`AI Coding Usage
+Leaderboard (Last 30 days)
+══════════════════════════
+# User Reqs Tokens    Cost
+──────────────────────────
+1 ali…  342   2.1M $127.40
+2 bob…  285   1.8M  $98.20
+3 car…  201   1.2M  $67.50
+══════════════════════════
 `);
   });
 

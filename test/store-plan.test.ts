@@ -1,7 +1,13 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTLE_MS, daysToFetch, defaultStorePath, isSettled, uncoveredDays } from "../src/store/index.ts";
+import {
+  DEFAULT_SETTLE_MS,
+  daysToFetch,
+  defaultStorePath,
+  isSettled,
+  uncoveredDays,
+} from "../src/store/index.ts";
 
 const H = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -34,7 +40,9 @@ describe("daysToFetch", () => {
   it("refresh fetches every day", () => {
     const fetched = new Map(days.map((d) => [d, at("2025-04-01T00:00:00Z")]));
     expect(daysToFetch({ days, fetched, now: new Date("2025-04-02T00:00:00Z") })).toEqual([]);
-    expect(daysToFetch({ days, fetched, now: new Date("2025-04-02T00:00:00Z"), refresh: true })).toEqual(days);
+    expect(daysToFetch({ days, fetched, now: new Date("2025-04-02T00:00:00Z"), refresh: true })).toEqual(
+      days,
+    );
   });
 
   it("does not trust a record dated after now (the clock went back)", () => {
@@ -46,7 +54,10 @@ describe("daysToFetch", () => {
 describe("uncoveredDays", () => {
   it("lists the days the store never fetched", () => {
     const fetched = new Map([["2025-03-02", 1]]);
-    expect(uncoveredDays(["2025-03-01", "2025-03-02", "2025-03-03"], fetched)).toEqual(["2025-03-01", "2025-03-03"]);
+    expect(uncoveredDays(["2025-03-01", "2025-03-02", "2025-03-03"], fetched)).toEqual([
+      "2025-03-01",
+      "2025-03-03",
+    ]);
   });
 });
 

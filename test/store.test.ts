@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UsageError } from "../src/config/errors.ts";
+import { openStore, type Store, StoreError } from "../src/store/index.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "../src/store/migrations.ts";
 import { fileUrl } from "../src/store/sqlite.ts";
-import { openStore, type Store, StoreError } from "../src/store/index.ts";
 import type { PlatformId, UsageRow } from "../src/usage/types.ts";
 
 let dir: string;
@@ -41,7 +41,12 @@ function row(day: string, identity: string, over: Partial<UsageRow> = {}): Usage
   };
 }
 
-async function all(s: Store, platforms: PlatformId[] = ["claude", "openai", "cursor"], since = "2000-01-01", until = "2100-01-01") {
+async function all(
+  s: Store,
+  platforms: PlatformId[] = ["claude", "openai", "cursor"],
+  since = "2000-01-01",
+  until = "2100-01-01",
+) {
   const out: UsageRow[] = [];
   for await (const r of s.readRows(platforms, since, until)) out.push(r);
   return out;
@@ -51,7 +56,10 @@ const sum = (rows: UsageRow[], f: "requests" | "costNanos") => rows.reduce((a, r
 describe("sqlite store", () => {
   it("round-trips rows exactly and survives reopening", async () => {
     const rows = [
-      row("2025-05-01", "alice@example.com", { costNanos: 9_007_199_254_740_991, inputTokens: 4_000_000_000_000 }),
+      row("2025-05-01", "alice@example.com", {
+        costNanos: 9_007_199_254_740_991,
+        inputTokens: 4_000_000_000_000,
+      }),
       row("2025-05-01", "api-key:Ünïcødé ключ 🔑", { costEstimated: true, model: "gpt-4.1" }),
       row("2025-05-02", "(unattributed)", { requests: 0, costNanos: 0 }),
     ];
@@ -80,13 +88,20 @@ describe("sqlite store", () => {
     const first = days.flatMap((d) => [row(d, "a@x.io"), row(d, "b@x.io")]);
     await store.replaceDays("claude", days, first, 1);
     await store.replaceDays("claude", days, first, 2);
-    await store.replaceDays("openai", ["2025-05-02"], [row("2025-05-02", "u1", { platform: "openai", requests: 50 })], 2);
+    await store.replaceDays(
+      "openai",
+      ["2025-05-02"],
+      [row("2025-05-02", "u1", { platform: "openai", requests: 50 })],
+      2,
+    );
     expect(sum(await all(store, ["claude"]), "requests")).toBe(18);
 
     // A re-fetch of one day with revised numbers replaces exactly that day.
     await store.replaceDays("claude", ["2025-05-02"], [row("2025-05-02", "a@x.io", { requests: 10 })], 3);
     const claude = await all(store, ["claude"]);
-    expect(claude.filter((r) => r.day === "2025-05-02")).toEqual([row("2025-05-02", "a@x.io", { requests: 10 })]);
+    expect(claude.filter((r) => r.day === "2025-05-02")).toEqual([
+      row("2025-05-02", "a@x.io", { requests: 10 }),
+    ]);
     expect(sum(claude, "requests")).toBe(6 + 10 + 6);
     expect(sum(await all(store, ["openai"]), "requests")).toBe(50);
     expect(await store.fetchedDays("claude", "2025-05-01", "2025-05-03")).toEqual(
@@ -101,7 +116,12 @@ describe("sqlite store", () => {
 
   it("records a day fetched with no rows, and replacing with none empties it", async () => {
     store = await openStore(path);
-    await store.replaceDays("cursor", ["2025-05-01"], [row("2025-05-01", "a@x.io", { platform: "cursor" })], 5);
+    await store.replaceDays(
+      "cursor",
+      ["2025-05-01"],
+      [row("2025-05-01", "a@x.io", { platform: "cursor" })],
+      5,
+    );
     await store.replaceDays("cursor", ["2025-05-01", "2025-05-02"], [], 7);
     expect(await all(store)).toEqual([]);
     expect(await store.fetchedDays("cursor", "2025-05-01", "2025-05-02")).toEqual(
@@ -115,7 +135,10 @@ describe("sqlite store", () => {
 
   it("sums rows that share a key instead of failing or dropping one", async () => {
     store = await openStore(path);
-    const parts = [row("2025-05-01", "a@x.io"), row("2025-05-01", "a@x.io", { costEstimated: true, requests: 4 })];
+    const parts = [
+      row("2025-05-01", "a@x.io"),
+      row("2025-05-01", "a@x.io", { costEstimated: true, requests: 4 }),
+    ];
     await store.replaceDays("claude", ["2025-05-01"], parts, 1);
     expect(await all(store)).toEqual([
       row("2025-05-01", "a@x.io", {
@@ -139,24 +162,30 @@ describe("sqlite store", () => {
       ["claude", ["2025-05-01"], [row("2025-05-01", "a@x.io", { costNanos: 1.5 })]],
       ["claude", ["2025-5-1"], []],
     ];
-    for (const [p, days, rows] of bad) await expect(store.replaceDays(p, days, rows, 9)).rejects.toThrow(StoreError);
+    for (const [p, days, rows] of bad)
+      await expect(store.replaceDays(p, days, rows, 9)).rejects.toThrow(StoreError);
     expect(await all(store)).toEqual([row("2025-05-01", "a@x.io")]);
-    expect(await store.fetchedDays("claude", "2025-05-01", "2025-05-02")).toEqual(new Map([["2025-05-01", 1]]));
+    expect(await store.fetchedDays("claude", "2025-05-01", "2025-05-02")).toEqual(
+      new Map([["2025-05-01", 1]]),
+    );
   });
 
   it("stores thousands of rows in one replace and streams them back in pages", async () => {
     store = await openStore(path);
-    const rows = Array.from({ length: 4_321 }, (_, i) =>
+    // 10 000 rows: two full pages of 5 000 and then an empty one.
+    const rows = Array.from({ length: 10_000 }, (_, i) =>
       row(`2025-05-0${(i % 9) + 1}`, `user${i}@x.io`, { requests: i, costNanos: 1_000_000_007 }),
     );
     const days = Array.from({ length: 9 }, (_, i) => `2025-05-0${i + 1}`);
     await store.replaceDays("claude", days, rows, 1);
     await store.replaceDays("claude", days, rows, 2);
     const back = await all(store);
-    expect(back).toHaveLength(4_321);
-    expect(new Set(back.map((r) => r.identity)).size).toBe(4_321);
-    expect(sum(back, "requests")).toBe((4_320 * 4_321) / 2);
-    expect(sum(back, "costNanos")).toBe(4_321 * 1_000_000_007);
+    expect(back).toHaveLength(10_000);
+    expect(new Set(back.map((r) => r.identity)).size).toBe(10_000);
+    expect(sum(back, "requests")).toBe((9_999 * 10_000) / 2);
+    expect(sum(back, "costNanos")).toBe(10_000 * 1_000_000_007);
+    const keys = back.map((r) => `${r.day}|${r.identity}`);
+    expect(keys).toEqual([...keys].sort());
   });
 
   it("keeps no key: no key-like column, and the file never holds a key in the environment", async () => {
@@ -240,7 +269,10 @@ describe("schema migration", () => {
   it("reports a file that is not a database as a usage error naming it", async () => {
     const { mkdirSync } = await import("node:fs");
     mkdirSync(join(dir, "nested"));
-    writeFileSync(path, "this is not sqlite, just some text that is long enough to have a header\n".repeat(20));
+    writeFileSync(
+      path,
+      "this is not sqlite, just some text that is long enough to have a header\n".repeat(20),
+    );
     const err = await openStore(path).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toContain(`cannot open history store ${path}:`);

@@ -54,8 +54,10 @@ export function loadPriceOverrides(
   const parsed = OverridesSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const at = issue.path.length ? `${issue.path.map(String).join(".")}: ` : "";
-    throw new UsageError(`price file ${where.path}: ${at}${issue.message}`);
+    const problem = issue.path.length
+      ? `${issue.path.map(String).join(": ")}: ${issue.message}`
+      : 'expected an object like {"model-id": {"input": 1.25, "output": 10}}';
+    throw new UsageError(`price file ${where.path}: ${problem}`);
   }
   const bundled = createPriceLookup();
   for (const [model, price] of Object.entries(parsed.data)) {

@@ -7,6 +7,7 @@ import {
   type Handler,
 } from "../server.ts";
 import type { ClaudeCodeRecord } from "./data.ts";
+import { directory, idPage } from "./directory.ts";
 
 /** Behaviour of the Anthropic Admin API as anthropic.md §12 describes it. */
 
@@ -49,6 +50,8 @@ export interface AnthropicState {
 }
 
 const USAGE_PATH = "/v1/organizations/usage_report/claude_code";
+const USERS_PATH = "/v1/organizations/users";
+const API_KEYS_PATH = "/v1/organizations/api_keys";
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 20;
 
@@ -68,7 +71,7 @@ function checkAuth(req: EmulatorRequest, apiKeys: string[]): EmulatorResponse | 
   const key = (typeof header === "string" ? header : undefined) ?? bearer;
   if (!key) return fail(401);
   if (key.startsWith("sk-ant-") && !key.startsWith("sk-ant-admin"))
-    return fail(403, "This endpoint requires an Admin API key (sk-ant-admin…).");
+    return fail(403, "This endpoint requires an Admin API key.");
   if (!apiKeys.includes(key)) return fail(401);
   if (!req.headers["anthropic-version"]) return fail(400, "anthropic-version: header is required");
   return undefined;
@@ -83,12 +86,24 @@ export function anthropicHandler(state: AnthropicState): Handler {
     byDay.set(day, list);
   }
 
+  const { users, apiKeys } = directory(state.records);
+  const routes: Array<[suffix: string, answer: (req: EmulatorRequest) => EmulatorResponse]> = [
+    [USAGE_PATH, (req) => usageReport(req, byDay, state.now())],
+    [USERS_PATH, (req) => asResponse(idPage(req, users))],
+    [API_KEYS_PATH, (req) => asResponse(idPage(req, apiKeys))],
+  ];
+
   return (req) => {
     // A proxy prefix in the base URL is tolerated by matching the end of the path.
     const path = req.path.replace(/\/+$/, "");
-    if (req.method !== "GET" || !path.endsWith(USAGE_PATH)) return fail(404);
-    return checkAuth(req, state.apiKeys) ?? usageReport(req, byDay, state.now());
+    const route = req.method === "GET" ? routes.find(([suffix]) => path.endsWith(suffix)) : undefined;
+    if (!route) return fail(404);
+    return checkAuth(req, state.apiKeys) ?? route[1](req);
   };
+}
+
+function asResponse(page: EmulatorResponse | string): EmulatorResponse {
+  return typeof page === "string" ? fail(400, page) : page;
 }
 
 function usageReport(

@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
-import pkg from "../../../package.json" with { type: "json" };
 import { paginateCursor } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
+import { userAgent } from "../../version.ts";
 import type { ClientOptions } from "../types.ts";
 import { parseOrThrow } from "../validate.ts";
 import { type ClaudeCodeRecordBody, claudeCodePageSchema } from "./schema.ts";
@@ -33,7 +33,7 @@ export async function fetchClaudeDay(
   const headers = {
     "x-api-key": client.apiKey,
     "anthropic-version": ANTHROPIC_VERSION,
-    "user-agent": `ai-usage/${pkg.version}`,
+    "user-agent": userAgent,
   };
   const records: ClaudeCodeRecordBody[] = [];
   const pages = paginateCursor("claude", `claude_code usage for ${day}`, async (cursor) => {

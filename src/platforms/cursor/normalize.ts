@@ -1,0 +1,71 @@
+import { centsToNanos } from "../../usage/money.ts";
+import type { CursorEvent } from "./schema.ts";
+
+/** Label for events of users who were removed from the team: the API drops their `userEmail`. */
+export const REMOVED_USER = "(removed user)";
+/** Label for events that name no model, so they still count. */
+export const NO_MODEL = "(none)";
+
+export interface EventIdentity {
+  identity: string;
+  email: string | null;
+}
+
+/** "Errored, Not Charged" / "Aborted, Not Charged": counted nowhere, whatever their chargedCents. */
+export function isExcluded(event: Pick<CursorEvent, "kind">): boolean {
+  return /errored|aborted/i.test(event.kind ?? "");
+}
+
+/** A service account whose id is present and not the string "null" (seen in real data). */
+function serviceAccountId(event: CursorEvent): string | undefined {
+  const id = event.serviceAccountId?.trim();
+  return id && id.toLowerCase() !== "null" ? id : undefined;
+}
+
+/**
+ * Who an event belongs to: a service account first (it may also carry a runner's email), then the
+ * lower-cased, trimmed email, else a removed user (api/cursor.md F3).
+ */
+export function identityOf(event: CursorEvent): EventIdentity {
+  const sa = serviceAccountId(event);
+  if (sa) return { identity: `service-account:${event.serviceAccountName?.trim() || sa}`, email: null };
+  const email = event.userEmail?.trim().toLowerCase();
+  if (email) return { identity: email, email };
+  return { identity: REMOVED_USER, email: null };
+}
+
+/**
+ * `chargedCents` (discounts and the Cursor Token Rate included); 2025 tenants without it:
+ * `tokenUsage.totalCents + cursorTokenFee` (cursor.md §11.2). Each part is rounded to whole
+ * nano-dollars on its own so sums stay integer.
+ */
+export function eventCostNanos(event: CursorEvent): number {
+  if (event.chargedCents != null) return centsToNanos(event.chargedCents);
+  return centsToNanos(event.tokenUsage?.totalCents ?? 0) + centsToNanos(event.cursorTokenFee ?? 0);
+}
+
+/** The four disjoint token buckets; all 0 when there is no tokenUsage (not a token-based call). */
+export function eventTokens(event: CursorEvent) {
+  const t = event.tokenUsage;
+  return {
+    inputTokens: t?.inputTokens ?? 0,
+    outputTokens: t?.outputTokens ?? 0,
+    cacheReadTokens: t?.cacheReadTokens ?? 0,
+    cacheWriteTokens: t?.cacheWriteTokens ?? 0,
+  };
+}
+
+/** The fields that tell two events apart (they have no id), joined into one short string. */
+export function fingerprint(event: CursorEvent): string {
+  const t = event.tokenUsage;
+  return [
+    event.timestamp,
+    event.userEmail ?? "",
+    event.serviceAccountId ?? "",
+    event.model ?? "",
+    event.kind ?? "",
+    event.chargedCents ?? "",
+    event.conversationId ?? "",
+    t ? `${t.inputTokens},${t.outputTokens},${t.cacheWriteTokens},${t.cacheReadTokens},${t.totalCents}` : "",
+  ].join("|");
+}

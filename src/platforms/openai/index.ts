@@ -1,0 +1,109 @@
+import pLimit from "p-limit";
+import { AuthenticationError, NotFoundError, PermissionDeniedError } from "../../http/errors.ts";
+import { createPriceLookup } from "../../pricing/lookup.ts";
+import type { UsageRow } from "../../usage/types.ts";
+import type { ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
+import { emailOf, fetchUsageBuckets, listUsers, retrieveUser, usageSlices } from "./client.ts";
+import { mergeConcurrent } from "./merge.ts";
+import { normalizeBuckets } from "./normalize.ts";
+import type { BucketBody } from "./schema.ts";
+
+/** Slices fetched at once, and single-user lookups at once. No rate limits are documented. */
+export const SLICE_CONCURRENCY = 4;
+export const USER_LOOKUP_CONCURRENCY = 4;
+
+function isAccessError(err: unknown): err is Error {
+  return err instanceof AuthenticationError || err instanceof PermissionDeniedError || err instanceof NotFoundError;
+}
+
+/**
+ * user id → email. The list is fetched alongside the usage; ids it lacks are looked up one by one
+ * (once each). When the list is off limits for this key, ids stay ids and a warning says why.
+ */
+function userDirectory(client: ClientOptions, notes: FetchNotes) {
+  const listed = listUsers(client).then(
+    (emails) => ({ emails, lookups: true }),
+    (err: unknown) => {
+      if (!isAccessError(err)) throw err;
+      notes.warnings.push(`openai: cannot list users (${err.message}); showing user ids`);
+      return { emails: new Map<string, string | null>(), lookups: false };
+    },
+  );
+  listed.catch(() => {}); // awaited later; the usage may fail first
+  const limit = pLimit(USER_LOOKUP_CONCURRENCY);
+  const looked = new Map<string, Promise<string | null>>();
+  return {
+    /** Resolves every user id of these buckets; then `emailOf` answers synchronously. */
+    async resolve(buckets: readonly BucketBody[]) {
+      const { emails, lookups } = await listed;
+      const missing = new Set<string>();
+      for (const b of buckets) for (const r of b.results) if (r.user_id && !emails.has(r.user_id)) missing.add(r.user_id);
+      if (!lookups) return (id: string) => emails.get(id) ?? null;
+      for (const id of missing)
+        if (!looked.has(id))
+          looked.set(
+            id,
+            limit(() => retrieveUser(client, id)).then(
+              (user) => (user ? emailOf(user) : null),
+              (err: unknown) => {
+                if (isAccessError(err)) return null;
+                throw err;
+              },
+            ),
+          );
+      const found = new Map<string, string | null>();
+      for (const id of missing) found.set(id, await looked.get(id)!);
+      return (id: string) => emails.get(id) ?? found.get(id) ?? null;
+    },
+  };
+}
+
+/**
+ * Streams OpenAI completions usage for `ranges`: one request sequence per ≤31-day slice (slices
+ * run concurrently), users listed at the same time, rows yielded page by page with estimated
+ * list-price costs.
+ */
+export async function* fetchOpenAIUsage(
+  options: ClientOptions,
+  ranges: readonly DayRange[],
+  notes: FetchNotes,
+): AsyncGenerator<UsageRow> {
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const client: ClientOptions = { ...options, signal };
+  const prices = options.prices ?? createPriceLookup();
+  const unpriced = new Set<string>();
+  const slices = usageSlices(ranges);
+  const directory = userDirectory(client, notes);
+  let outside = 0;
+  try {
+    const sources = slices.map((slice) => () => {
+      const it = fetchUsageBuckets(client, slice);
+      return (async function* () {
+        for await (const buckets of it) {
+          const inside = buckets.filter((b) => b.start_time >= slice.startTime && b.start_time < slice.endTime);
+          for (const b of buckets) if (!inside.includes(b)) outside += b.results.length;
+          yield inside;
+        }
+      })();
+    });
+    for await (const buckets of mergeConcurrent(sources, SLICE_CONCURRENCY)) {
+      const emailFor = await directory.resolve(buckets);
+      yield* normalizeBuckets(buckets, { emailOf: emailFor, prices, onUnpriced: (m) => unpriced.add(m) });
+    }
+  } finally {
+    stop.abort();
+  }
+  for (const model of [...unpriced].sort())
+    notes.warnings.push(`openai: no list price for model "${model}"; its cost is counted as $0 (tokens are kept)`);
+  if (outside > 0)
+    notes.warnings.push(`openai: ignored ${outside} result(s) in buckets outside the requested days`);
+}
+
+export const openai: Platform = {
+  id: "openai",
+  keyEnv: ["OPENAI_ORG_API_KEY", "OPENAI_ADMIN_KEY"],
+  baseUrlEnv: "OPENAI_ADMIN_BASE_URL",
+  defaultBaseUrl: "https://api.openai.com",
+  fetchUsage: (options, ranges, notes) => fetchOpenAIUsage(options, ranges, notes),
+};
