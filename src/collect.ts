@@ -6,7 +6,7 @@ import type { ClientOptions, FetchNotes, Platform } from "./platforms/types.ts";
 import { daysToFetch } from "./store/plan.ts";
 import type { Store } from "./store/types.ts";
 import type { Aggregator } from "./usage/aggregate.ts";
-import { addDays, daysBetween, toRanges, todayUtc } from "./usage/days.ts";
+import { addDays, daysBetween, todayUtc, toRanges } from "./usage/days.ts";
 import type { PlatformStatus } from "./usage/report.ts";
 import type { PlatformId, UsageRow } from "./usage/types.ts";
 
@@ -70,7 +70,9 @@ async function collectOne(platform: Platform, input: CollectInput): Promise<Plat
     ? addDays(todayUtc(input.now), -(platform.maxLookbackDays - 1))
     : undefined;
   const liveDays = oldestLive ? window.filter((d) => d >= oldestLive) : window;
-  const fetched = input.store ? await input.store.fetchedDays(platform.id, input.since, input.until) : new Map();
+  const fetched = input.store
+    ? await input.store.fetchedDays(platform.id, input.since, input.until)
+    : new Map();
   const toFetch = input.store
     ? daysToFetch({ days: liveDays, fetched, now: input.now, refresh: input.refresh })
     : liveDays;
@@ -92,7 +94,8 @@ async function collectOne(platform: Platform, input: CollectInput): Promise<Plat
     const ranges = toRanges(toFetch);
     if (input.store) {
       const rows: UsageRow[] = [];
-      if (ranges.length > 0) for await (const row of platform.fetchUsage(options, ranges, notes)) rows.push(row);
+      if (ranges.length > 0)
+        for await (const row of platform.fetchUsage(options, ranges, notes)) rows.push(row);
       await input.store.replaceDays(platform.id, toFetch, rows, startedAt);
       if (input.aggregator) {
         for await (const row of input.store.readRows([platform.id], input.since, input.until)) {
@@ -137,7 +140,8 @@ function noteLookback(
   const older = window.filter((d) => d < oldestLive);
   const missing = older.filter((d) => !fetched.has(d));
   const limit = `${platform.id}: the live API reaches back ${platform.maxLookbackDays} days (to ${oldestLive})`;
-  if (missing.length === 0) input.log.warn(`${limit}; the ${older.length} older days come from the history store`);
+  if (missing.length === 0)
+    input.log.warn(`${limit}; the ${older.length} older days come from the history store`);
   else
     input.log.warn(
       `${limit}; ${missing.length} of the ${older.length} older days (${missing[0]} – ${missing[missing.length - 1]}) are not in the history store and are not counted`,

@@ -8,6 +8,7 @@ import { UsageError } from "./config/errors.ts";
 import type { RawFlags } from "./config/options.ts";
 import { AbortedError } from "./http/errors.ts";
 import { redact } from "./http/redact.ts";
+import { StoreError } from "./store/types.ts";
 
 /** Exit codes: 0 data shown, 1 every platform failed, 2 usage error, 130 interrupted. */
 async function main(argv: string[]): Promise<number> {
@@ -43,15 +44,22 @@ async function main(argv: string[]): Promise<number> {
   sync.exitOverride();
   program.configureOutput({ writeErr: (s) => io.stderr(s.replace(/^error: /, "ai-usage: ")) });
   try {
+    io.now = clock(process.env.AI_USAGE_NOW);
     program.parse(argv);
     return run ? await run() : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0 ? 0 : 2;
+      return err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0
+        ? 0
+        : 2;
     }
     if (err instanceof AbortedError || controller.signal.aborted) {
       io.stderr("ai-usage: interrupted\n");
       return 130;
+    }
+    if (err instanceof StoreError) {
+      io.stderr(`ai-usage: history store: ${redact(err.message)} (--no-store runs without it)\n`);
+      return 1;
     }
     if (err instanceof UsageError) {
       io.stderr(`ai-usage: ${redact(err.message)}\n`);
@@ -63,6 +71,13 @@ async function main(argv: string[]): Promise<number> {
     if (argv.includes("--verbose") && err instanceof Error && err.stack) io.stderr(`${redact(err.stack)}\n`);
     return 1;
   }
+}
+
+/** `AI_USAGE_NOW` (an ISO time) pins "today" so tests and golden files do not depend on the date. */
+function clock(pinned: string | undefined): Date {
+  const at = pinned ? new Date(pinned) : new Date();
+  if (Number.isNaN(at.getTime())) throw new UsageError(`AI_USAGE_NOW is not a date: '${pinned}'`);
+  return at;
 }
 
 main(process.argv).then(

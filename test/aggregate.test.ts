@@ -20,7 +20,11 @@ function row(partial: Partial<UsageRow>): UsageRow {
   };
 }
 
-const build = (agg: Aggregator, sort: "requests" | "tokens" | "cost" = "requests", top: number | null = null) =>
+const build = (
+  agg: Aggregator,
+  sort: "requests" | "tokens" | "cost" = "requests",
+  top: number | null = null,
+) =>
   agg.build({
     window: { since: "2026-11-01", until: "2026-11-30", days: 30 },
     windowMode: "days",
@@ -34,9 +38,30 @@ const build = (agg: Aggregator, sort: "requests" | "tokens" | "cost" = "requests
 describe("Aggregator", () => {
   it("merges a person across platforms by lower-cased, trimmed email and keeps per-platform totals", () => {
     const agg = new Aggregator();
-    agg.add(row({ identity: "alice@co.com", email: "alice@co.com", requests: 2, inputTokens: 10, costNanos: 1 }));
-    agg.add(row({ platform: "openai", identity: "user-1", email: " Alice@Co.com ", requests: 3, outputTokens: 5, costNanos: 2, costEstimated: true }));
-    agg.add(row({ platform: "cursor", identity: "alice@co.com", email: "ALICE@co.com", requests: 4, cacheReadTokens: 7, cacheWriteTokens: 1 }));
+    agg.add(
+      row({ identity: "alice@co.com", email: "alice@co.com", requests: 2, inputTokens: 10, costNanos: 1 }),
+    );
+    agg.add(
+      row({
+        platform: "openai",
+        identity: "user-1",
+        email: " Alice@Co.com ",
+        requests: 3,
+        outputTokens: 5,
+        costNanos: 2,
+        costEstimated: true,
+      }),
+    );
+    agg.add(
+      row({
+        platform: "cursor",
+        identity: "alice@co.com",
+        email: "ALICE@co.com",
+        requests: 4,
+        cacheReadTokens: 7,
+        cacheWriteTokens: 1,
+      }),
+    );
     const [alice, ...rest] = build(agg).users;
     expect(rest).toEqual([]);
     expect(alice).toMatchObject({
@@ -81,7 +106,8 @@ describe("Aggregator", () => {
 
   it("--top shows the first n but totals still cover everyone", () => {
     const agg = new Aggregator();
-    for (let i = 0; i < 5; i++) agg.add(row({ identity: `u${i}`, email: `u${i}`, requests: i + 1, costNanos: 100 }));
+    for (let i = 0; i < 5; i++)
+      agg.add(row({ identity: `u${i}`, email: `u${i}`, requests: i + 1, costNanos: 100 }));
     const report = build(agg, "requests", 2);
     expect(report.users.map((u) => u.user)).toEqual(["u4", "u3"]);
     expect(report.totals).toMatchObject({ requests: 15, costNanos: 500 });

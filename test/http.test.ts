@@ -1,18 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { type EmulatorServer, startServer } from "../src/emulators/server.ts";
 import {
   AbortedError,
   AuthenticationError,
   ConnectionError,
+  PagingError,
   RateLimitError,
   ResponseShapeError,
   ServerError,
   TimeoutError,
 } from "../src/http/errors.ts";
-import { PagingError } from "../src/http/errors.ts";
 import { nextCursor, paginateCursor } from "../src/http/paging.ts";
 import { redact, registerSecret } from "../src/http/redact.ts";
 import { backoff, joinUrl, requestJson, retryAfterMs } from "../src/http/request.ts";
-import { type EmulatorServer, startServer } from "../src/emulators/server.ts";
 
 const KEY = "sk-admin-SECRETKEY0123456789abcdef";
 let server: EmulatorServer | undefined;
@@ -34,7 +34,14 @@ async function start(body: unknown = { ok: true }) {
 function get(url: string, extra: Record<string, unknown> = {}) {
   return requestJson({
     platform: "openai",
-    client: { baseUrl: url, apiKey: KEY, fetch: globalThis.fetch, backoffScale: 0.001, timeoutMs: 500, ...extra },
+    client: {
+      baseUrl: url,
+      apiKey: KEY,
+      fetch: globalThis.fetch,
+      backoffScale: 0.001,
+      timeoutMs: 500,
+      ...extra,
+    },
     path: "/v1/thing",
     headers: { authorization: `Bearer ${KEY}` },
   });
@@ -43,7 +50,11 @@ function get(url: string, extra: Record<string, unknown> = {}) {
 describe("requestJson", () => {
   it("returns the parsed body and the request id", async () => {
     const s = await start({ hello: "world" });
-    await expect(get(s.url)).resolves.toEqual({ status: 200, body: { hello: "world" }, requestId: "req_123" });
+    await expect(get(s.url)).resolves.toEqual({
+      status: 200,
+      body: { hello: "world" },
+      requestId: "req_123",
+    });
   });
 
   it.each([
@@ -70,7 +81,12 @@ describe("requestJson", () => {
     s.inject({ fault: { kind: "status", status: 503, message: "overloaded" } });
     const err = await get(s.url, { maxAttempts: 3 }).catch((e) => e);
     expect(err).toBeInstanceOf(ServerError);
-    expect(err).toMatchObject({ platform: "openai", status: 503, message: "HTTP 503: overloaded", requestId: "req_123" });
+    expect(err).toMatchObject({
+      platform: "openai",
+      status: 503,
+      message: "HTTP 503: overloaded",
+      requestId: "req_123",
+    });
     expect(s.requests.length).toBe(3);
 
     s.clearFaults();
@@ -86,7 +102,13 @@ describe("requestJson", () => {
 
   it("never retries 401, and never shows the key even when the vendor echoes it", async () => {
     const s = await start();
-    s.inject({ fault: { kind: "status", status: 401, message: `Incorrect API key provided: ${KEY.slice(0, 9)}****${KEY.slice(-4)}` } });
+    s.inject({
+      fault: {
+        kind: "status",
+        status: 401,
+        message: `Incorrect API key provided: ${KEY.slice(0, 9)}****${KEY.slice(-4)}`,
+      },
+    });
     const err = await get(s.url).catch((e) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(s.requests.length).toBe(1);
@@ -109,7 +131,9 @@ describe("requestJson", () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 50);
-    await expect(get(s.url, { signal: controller.signal, timeoutMs: 10_000 })).rejects.toBeInstanceOf(AbortedError);
+    await expect(get(s.url, { signal: controller.signal, timeoutMs: 10_000 })).rejects.toBeInstanceOf(
+      AbortedError,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
@@ -157,12 +181,16 @@ describe("paginateCursor", () => {
       b: { items: [4], hasMore: false, nextCursor: null },
     };
     const out: number[] = [];
-    for await (const items of paginateCursor("claude", "usage", async (c) => pages[c ?? "start"]!)) out.push(...items);
+    for await (const items of paginateCursor("claude", "usage", async (c) => pages[c ?? "start"]!))
+      out.push(...items);
     expect(out).toEqual([1, 2, 3, 4]);
   });
 
   it("stops on a repeated cursor, has_more without a cursor, and an endless chain", async () => {
-    const drain = async (fn: (c: string | null) => Promise<{ items: number[]; hasMore: boolean; nextCursor: string | null }>, max?: number) => {
+    const drain = async (
+      fn: (c: string | null) => Promise<{ items: number[]; hasMore: boolean; nextCursor: string | null }>,
+      max?: number,
+    ) => {
       for await (const _ of paginateCursor("claude", "usage", fn, max)) {
       }
     };
@@ -173,9 +201,11 @@ describe("paginateCursor", () => {
       "usage: has_more is true but no next page cursor was given",
     );
     let n = 0;
-    await expect(drain(async () => ({ items: [], hasMore: true, nextCursor: `c${n++}` }), 50)).rejects.toThrow(
-      "usage: more than 50 pages; stopping",
+    await expect(
+      drain(async () => ({ items: [], hasMore: true, nextCursor: `c${n++}` }), 50),
+    ).rejects.toThrow("usage: more than 50 pages; stopping");
+    expect(() => nextCursor("openai", "x", { items: [], hasMore: true, nextCursor: "" }, new Set())).toThrow(
+      PagingError,
     );
-    expect(() => nextCursor("openai", "x", { items: [], hasMore: true, nextCursor: "" }, new Set())).toThrow(PagingError);
   });
 });

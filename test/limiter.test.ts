@@ -25,9 +25,7 @@ describe("createRateLimiter", () => {
     const limiter = createRateLimiter({ limit: 4, windowMs: 100, marginMs: 10 });
     const times: number[] = [];
     const started = Date.now();
-    await Promise.all(
-      Array.from({ length: 12 }, () => limiter.acquire().then(() => times.push(Date.now()))),
-    );
+    await Promise.all(Array.from({ length: 12 }, () => limiter.acquire().then(() => times.push(Date.now()))));
     expect(maxInSpan(times, 110)).toBe(4);
     // 12 grants = 3 bursts of 4, two waits of 110 ms.
     const elapsed = Date.now() - started;

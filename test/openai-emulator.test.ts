@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateOrg } from "../src/emulators/org.ts";
 import {
   completionsResult,
   type DayResult,
@@ -8,6 +7,7 @@ import {
   rateLimitFault,
   startOpenAIEmulator,
 } from "../src/emulators/openai/index.ts";
+import { generateOrg } from "../src/emulators/org.ts";
 import type { EmulatorServer } from "../src/emulators/server.ts";
 
 const DAY = 86_400;
@@ -23,9 +23,24 @@ const user = (id: string, email: string | null): OpenAIUser => ({
   added_at: 1_700_000_000,
 });
 const users = Array.from({ length: 25 }, (_, i) => user(`user-${String(i).padStart(2, "0")}`, `u${i}@x.com`));
-const r = (day: string, userId: string | null, model: string, requests: number, projectId = "proj_a"): DayResult => ({
+const r = (
+  day: string,
+  userId: string | null,
+  model: string,
+  requests: number,
+  projectId = "proj_a",
+): DayResult => ({
   day,
-  result: completionsResult({ userId, model, requests, uncached: 100, cached: 50, cacheWrite: 10, output: 20, projectId }),
+  result: completionsResult({
+    userId,
+    model,
+    requests,
+    uncached: 100,
+    cached: 50,
+    cacheWrite: 10,
+    output: 20,
+    projectId,
+  }),
 });
 const results: DayResult[] = [
   r("2026-03-01", "user-00", "gpt-5", 1, "proj_a"),
@@ -121,7 +136,9 @@ describe("OpenAI emulator: usage/completions", () => {
     const def = await usage(`start_time=${MAR1}&end_time=${MAR1 + 20 * DAY}`);
     expect(def.body.data).toHaveLength(7);
     expect(def.body.has_more).toBe(true);
-    expect((await usage(`start_time=${MAR1}&end_time=${MAR1 + 40 * DAY}&limit=31`)).body.data).toHaveLength(31);
+    expect((await usage(`start_time=${MAR1}&end_time=${MAR1 + 40 * DAY}&limit=31`)).body.data).toHaveLength(
+      31,
+    );
     const over = await usage(`start_time=${MAR1}&limit=32`);
     expect(over.status).toBe(400);
     expect(over.body.error).toMatchObject({ type: "invalid_request_error", param: null });
@@ -137,7 +154,11 @@ describe("OpenAI emulator: usage/completions", () => {
 
   it("defaults end_time to now and serves nothing after today", async () => {
     const res = await usage(`start_time=${MAR1 + 28 * DAY}&limit=31`);
-    expect(res.body.data.map((b: any) => b.start_time)).toEqual([MAR1 + 28 * DAY, MAR1 + 29 * DAY, MAR1 + 30 * DAY]);
+    expect(res.body.data.map((b: any) => b.start_time)).toEqual([
+      MAR1 + 28 * DAY,
+      MAR1 + 29 * DAY,
+      MAR1 + 30 * DAY,
+    ]);
     expect(res.body.data[2].end_time).toBe(Date.parse("2026-03-31T10:00:00Z") / 1000);
   });
 
@@ -160,7 +181,12 @@ describe("OpenAI emulator: usage/completions", () => {
   });
 
   it("can split one bucket's results across pages", async () => {
-    const split = await startOpenAIEmulator({ users, results, resultsPerPage: 3, now: () => new Date("2026-03-31") });
+    const split = await startOpenAIEmulator({
+      users,
+      results,
+      resultsPerPage: 3,
+      now: () => new Date("2026-03-31"),
+    });
     try {
       const q = `start_time=${MAR1}&end_time=${MAR1 + 2 * DAY}&group_by=user_id,model`;
       const first = await fetch(`${split.url}/v1/organization/usage/completions?${q}`, {
@@ -185,7 +211,9 @@ describe("OpenAI emulator: usage/completions", () => {
 
 describe("OpenAI emulator: auth, errors, users", () => {
   it("answers 401 with a masked key echo, 403 for a non-admin key", async () => {
-    const bad = await usage(`start_time=${MAR1}`).then(() => get(`/v1/organization/usage/completions?start_time=${MAR1}`, "sk-admin-wrong0000WXYZ"));
+    const bad = await usage(`start_time=${MAR1}`).then(() =>
+      get(`/v1/organization/usage/completions?start_time=${MAR1}`, "sk-admin-wrong0000WXYZ"),
+    );
     expect(bad.status).toBe(401);
     expect(bad.body.error).toEqual({
       message: expect.stringContaining("Incorrect API key provided: sk-admin-****WXYZ"),
@@ -211,12 +239,20 @@ describe("OpenAI emulator: auth, errors, users", () => {
 
   it("lists users 20 at a time by default, up to 100, with an after cursor", async () => {
     const first = await get("/v1/organization/users");
-    expect(first.body).toMatchObject({ object: "list", first_id: "user-00", last_id: "user-19", has_more: true });
+    expect(first.body).toMatchObject({
+      object: "list",
+      first_id: "user-00",
+      last_id: "user-19",
+      has_more: true,
+    });
     expect(first.body.data).toHaveLength(20);
     const rest = await get("/v1/organization/users?after=user-19&limit=100");
     expect(rest.body).toMatchObject({ first_id: "user-20", last_id: "user-24", has_more: false });
     expect((await get("/v1/organization/users?limit=101")).status).toBe(400);
-    expect((await get("/v1/organization/users/user-03")).body).toMatchObject({ object: "organization.user", email: "u3@x.com" });
+    expect((await get("/v1/organization/users/user-03")).body).toMatchObject({
+      object: "organization.user",
+      email: "u3@x.com",
+    });
     expect((await get("/v1/organization/users/user-gone")).status).toBe(404);
   });
 });
@@ -243,7 +279,9 @@ describe("openaiData", () => {
     expect(fresh.length).toBeGreaterThan(0);
     expect(old.length).toBeGreaterThan(0);
     for (const { result: x } of fresh)
-      expect(x.input_uncached_tokens! + x.input_cached_tokens! + x.input_cache_write_tokens!).toBe(x.input_tokens);
+      expect(x.input_uncached_tokens! + x.input_cached_tokens! + x.input_cache_write_tokens!).toBe(
+        x.input_tokens,
+      );
     expect(old.every((r) => r.result.input_cache_write_tokens === undefined)).toBe(true);
     expect(openaiData(org, { since: "2026-03-01", until: "2026-03-14" })).toEqual(data);
   });

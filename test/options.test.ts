@@ -35,7 +35,10 @@ describe("parseOptions", () => {
   });
 
   it("--json is --format json; --platform is de-duplicated and case-insensitive; --no-store is null", () => {
-    const o = parseOptions({ json: true, platform: "Cursor,claude,cursor", store: false, top: "5" }, defaults);
+    const o = parseOptions(
+      { json: true, platform: "Cursor,claude,cursor", store: false, top: "5" },
+      defaults,
+    );
     expect(o).toMatchObject({ format: "json", platforms: ["cursor", "claude"], store: null, top: 5 });
   });
 
@@ -64,7 +67,9 @@ describe("parseOptions", () => {
 describe("parseDotEnv", () => {
   it("reads plain, quoted, exported and commented lines", () => {
     const env = parseDotEnv(
-      ["# keys", "A=1", "export B = two ", 'C="three # not a comment"', "D='4'", "E=5 # comment", ""].join("\n"),
+      ["# keys", "A=1", "export B = two ", 'C="three # not a comment"', "D='4'", "E=5 # comment", ""].join(
+        "\n",
+      ),
     );
     expect(env).toEqual({ A: "1", B: "two", C: "three # not a comment", D: "4", E: "5" });
   });

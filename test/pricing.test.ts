@@ -18,7 +18,12 @@ describe("price lookup", () => {
   it("strips OpenAI -YYYY-MM-DD and Anthropic -YYYYMMDD dates", () => {
     expect(stripDate("gpt-4.1-mini-2025-04-14")).toBe("gpt-4.1-mini");
     expect(stripDate("claude-3-5-haiku-20241022")).toBe("claude-3-5-haiku");
-    expect(lookup("gpt-4.1-mini-2025-04-14")).toEqual({ input: 0.4, cacheRead: 0.1, cacheWrite: 0.4, output: 1.6 });
+    expect(lookup("gpt-4.1-mini-2025-04-14")).toEqual({
+      input: 0.4,
+      cacheRead: 0.1,
+      cacheWrite: 0.4,
+      output: 1.6,
+    });
     expect(lookup("gpt-5.4-2026-03-05")?.input).toBe(2.5);
     expect(lookup("claude-sonnet-4-20250514")?.output).toBe(15);
     // A snapshot date the table has never seen still resolves to its model.
@@ -56,7 +61,12 @@ describe("price lookup", () => {
     });
     expect(custom("gpt-5")).toEqual({ input: 1.25, cacheRead: 0.125, cacheWrite: 1.25, output: 8 });
     expect(custom("gpt-5-2025-08-07")?.output).toBe(8);
-    expect(custom("claude-opus-4-5-20251101")).toEqual({ input: 4, cacheRead: 0.5, cacheWrite: 6.25, output: 25 });
+    expect(custom("claude-opus-4-5-20251101")).toEqual({
+      input: 4,
+      cacheRead: 0.5,
+      cacheWrite: 6.25,
+      output: 25,
+    });
     expect(custom("gpt-oss-internal")).toEqual({ input: 0.2, cacheRead: 0.2, cacheWrite: 0.2, output: 0.8 });
     expect(custom("half-known")).toBeUndefined();
     // The bundled lookup is unaffected.
@@ -65,13 +75,19 @@ describe("price lookup", () => {
 
   it("has an as-of note per vendor and cacheWrite = input for OpenAI", () => {
     for (const vendor of Object.values(table.vendors)) expect(vendor.asOf).toMatch(/^\d{4}-\d{2}/);
-    for (const price of Object.values(table.vendors.openai.models)) expect(price.cacheWrite).toBe(price.input);
+    for (const price of Object.values(table.vendors.openai.models))
+      expect(price.cacheWrite).toBe(price.input);
   });
 });
 
 describe("estimateCostNanos", () => {
   it("is exact in integer nano-dollars", () => {
-    const tokens = { inputTokens: 1_000_000, cacheReadTokens: 2_000_000, cacheWriteTokens: 0, outputTokens: 500_000 };
+    const tokens = {
+      inputTokens: 1_000_000,
+      cacheReadTokens: 2_000_000,
+      cacheWriteTokens: 0,
+      outputTokens: 500_000,
+    };
     // 1.75 + 2 × 0.175 + 0.5 × 14 = 9.10 USD
     expect(estimateCostNanos(tokens, lookup("gpt-5.3-codex")!)).toBe(9_100_000_000);
     const small = { inputTokens: 7, cacheReadTokens: 3, cacheWriteTokens: 11, outputTokens: 13 };
@@ -99,13 +115,25 @@ describe("price overrides file", () => {
   };
 
   it("reads a valid file", () => {
-    const path = file("ok.json", JSON.stringify({ "gpt-5": { input: 1, output: 9 }, "my-model": { input: 1, output: 2 } }));
-    expect(loadPriceOverrides(path)).toEqual({ "gpt-5": { input: 1, output: 9 }, "my-model": { input: 1, output: 2 } });
+    const path = file(
+      "ok.json",
+      JSON.stringify({ "gpt-5": { input: 1, output: 9 }, "my-model": { input: 1, output: 2 } }),
+    );
+    expect(loadPriceOverrides(path)).toEqual({
+      "gpt-5": { input: 1, output: 9 },
+      "my-model": { input: 1, output: 2 },
+    });
   });
 
   it("uses $AI_USAGE_PRICES, then $XDG_CONFIG_HOME, and ignores a missing default file", () => {
-    expect(defaultPricesPath({ AI_USAGE_PRICES: "/x/p.json" })).toEqual({ path: "/x/p.json", explicit: true });
-    expect(defaultPricesPath({ XDG_CONFIG_HOME: "/cfg" })).toEqual({ path: "/cfg/ai-usage/prices.json", explicit: false });
+    expect(defaultPricesPath({ AI_USAGE_PRICES: "/x/p.json" })).toEqual({
+      path: "/x/p.json",
+      explicit: true,
+    });
+    expect(defaultPricesPath({ XDG_CONFIG_HOME: "/cfg" })).toEqual({
+      path: "/cfg/ai-usage/prices.json",
+      explicit: false,
+    });
     expect(loadPriceOverrides(undefined, { XDG_CONFIG_HOME: join(dir, "nowhere") })).toEqual({});
     const path = file("env.json", JSON.stringify({ o3: { output: 7 } }));
     expect(loadPriceOverrides(undefined, { AI_USAGE_PRICES: path })).toEqual({ o3: { output: 7 } });
@@ -119,7 +147,11 @@ describe("price overrides file", () => {
     ["a negative price", () => file("neg.json", '{"gpt-5":{"output":-1}}'), /gpt-5: output: /],
     ["an unknown field", () => file("typo.json", '{"gpt-5":{"ouput":1}}'), /ouput/],
     ["a list instead of an object", () => file("list.json", "[1,2]"), /list\.json: expected an object/],
-    ["a new model without output", () => file("new.json", '{"mine":{"input":1}}'), /mine: .*"input" and "output"/],
+    [
+      "a new model without output",
+      () => file("new.json", '{"mine":{"input":1}}'),
+      /mine: .*"input" and "output"/,
+    ],
   ];
   for (const [name, path, message] of cases) {
     it(`rejects ${name} with one UsageError line naming the file`, () => {
@@ -139,6 +171,8 @@ describe("price overrides file", () => {
   }
 
   it("rejects a missing file named by $AI_USAGE_PRICES", () => {
-    expect(() => loadPriceOverrides(undefined, { AI_USAGE_PRICES: join(dir, "gone.json") })).toThrow(UsageError);
+    expect(() => loadPriceOverrides(undefined, { AI_USAGE_PRICES: join(dir, "gone.json") })).toThrow(
+      UsageError,
+    );
   });
 });

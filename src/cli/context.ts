@@ -6,8 +6,8 @@ import { type Options, parseOptions, type RawFlags } from "../config/options.ts"
 import { registerSecret } from "../http/redact.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { platforms as registry } from "../platforms/index.ts";
-import type { Store } from "../store/types.ts";
 import { defaultStorePath } from "../store/paths.ts";
+import type { Store } from "../store/types.ts";
 import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
 
 export interface Io {

@@ -8,10 +8,16 @@ function windowOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     .option("--since <YYYY-MM-DD>", "first UTC day, inclusive (then --days is ignored)")
     .option("--until <YYYY-MM-DD>", "last UTC day, inclusive (default: today, UTC)")
     .option("--platform <list>", "comma list of claude, openai, cursor (default: all with a key)")
-    .option("--store <path>", "history store file (default: $AI_USAGE_STORE or $XDG_DATA_HOME/ai-usage/history.db)")
+    .option(
+      "--store <path>",
+      "history store file (default: $AI_USAGE_STORE or $XDG_DATA_HOME/ai-usage/history.db)",
+    )
     .option("--no-store", "purely live: read nothing from and write nothing to a store")
     .option("--refresh", "re-fetch every day of the window, even settled ones")
-    .option("--demo", "run against built-in emulated vendor APIs with a generated organisation; needs no keys")
+    .option(
+      "--demo",
+      "run against built-in emulated vendor APIs with a generated organisation; needs no keys",
+    )
     .option("--verbose", "progress and request log on stderr (never a secret)");
 }
 
@@ -19,7 +25,9 @@ export function buildProgram() {
   const program = windowOptions(
     new Command()
       .name("ai-usage")
-      .description("Leaderboard of AI coding tool usage per engineer: Claude Code, OpenAI and Cursor admin APIs.")
+      .description(
+        "Leaderboard of AI coding tool usage per engineer: Claude Code, OpenAI and Cursor admin APIs.",
+      )
       .version(version, "--version", "print the version")
       .helpOption("--help", "show this help"),
   )

@@ -22,7 +22,9 @@ export function createProgress(io: Io, verbose: boolean) {
       const elapsed = Date.now() - started;
       if (elapsed < SHOW_AFTER_MS) return;
       spinner ??= yoctoSpinner({ stream: process.stderr }).start();
-      spinner.text = [...state].map(([id, s]) => `${id}: ${s.done}/${s.total} pages${eta(elapsed, s)}`).join("  ");
+      spinner.text = [...state]
+        .map(([id, s]) => `${id}: ${s.done}/${s.total} pages${eta(elapsed, s)}`)
+        .join("  ");
     },
     stop() {
       spinner?.stop();

@@ -34,7 +34,9 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
 
     const unpricedModels = [...aggregator.estimatedModels].filter((m) => !prices(m)).sort();
     if (unpricedModels.length > 0) {
-      ctx.log.warn(`no list price for model(s) ${unpricedModels.join(", ")}: their estimated cost counts as $0`);
+      ctx.log.warn(
+        `no list price for model(s) ${unpricedModels.join(", ")}: their estimated cost counts as $0`,
+      );
     }
     const report = aggregator.build({
       window: { since: options.since, until: options.until, days: options.days },

@@ -12,7 +12,9 @@ export function loadDotEnv(path: string, env: NodeJS.ProcessEnv): NodeJS.Process
     text = readFileSync(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return env;
-    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   const parsed = parseDotEnv(text, path);
   return { ...parsed, ...env };

@@ -1,6 +1,6 @@
+import { addDays, daysBetween, isDay, todayUtc } from "../usage/days.ts";
 import type { SortKey } from "../usage/report.ts";
 import { SORT_KEYS } from "../usage/report.ts";
-import { addDays, daysBetween, isDay, todayUtc } from "../usage/days.ts";
 import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
 import { UsageError } from "./errors.ts";
 
@@ -74,7 +74,13 @@ export function parseOptions(flags: RawFlags, defaults: { now: Date; storePath: 
     // `--no-store` gives false; `--store PATH` a string; nothing → the default path. The demo never
     // touches the real history unless a store is named explicitly.
     store:
-      flags.store === false ? null : typeof flags.store === "string" ? flags.store : flags.demo ? null : defaults.storePath,
+      flags.store === false
+        ? null
+        : typeof flags.store === "string"
+          ? flags.store
+          : flags.demo
+            ? null
+            : defaults.storePath,
     refresh: Boolean(flags.refresh),
   };
 }

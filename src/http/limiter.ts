@@ -39,7 +39,8 @@ interface Waiter {
  */
 export function createRateLimiter(options: RateLimiterOptions): ClientRateLimiter {
   const { limit, windowMs } = options;
-  if (!(limit >= 1) || !(windowMs > 0)) throw new RangeError("rate limiter needs limit >= 1 and windowMs > 0");
+  if (!(limit >= 1) || !(windowMs > 0))
+    throw new RangeError("rate limiter needs limit >= 1 and windowMs > 0");
   const span = windowMs + (options.marginMs ?? Math.min(2_000, Math.max(25, windowMs * 0.05)));
   const now = options.now ?? Date.now;
   const sent: number[] = [];

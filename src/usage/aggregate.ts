@@ -1,4 +1,12 @@
-import { emptyTotals, type PlatformStatus, type Report, type SortKey, type Totals, type UserUsage, type Window } from "./report.ts";
+import {
+  emptyTotals,
+  type PlatformStatus,
+  type Report,
+  type SortKey,
+  type Totals,
+  type UserUsage,
+  type Window,
+} from "./report.ts";
 import { PLATFORM_IDS, PLATFORM_LABELS, type PlatformId, totalTokens, type UsageRow } from "./types.ts";
 
 /**

@@ -26,15 +26,23 @@ export function daysBetween(since: string, until: string): string[] {
 
 /** Strict `YYYY-MM-DD` that is a real calendar date. */
 export function isDay(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(dayStartMs(value)) && dayOf(dayStartMs(value)) === value;
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    !Number.isNaN(dayStartMs(value)) &&
+    dayOf(dayStartMs(value)) === value
+  );
 }
 
 /** Splits sorted days into contiguous ranges of at most `maxDays` days. */
-export function toRanges(days: readonly string[], maxDays = Number.POSITIVE_INFINITY): { since: string; until: string }[] {
+export function toRanges(
+  days: readonly string[],
+  maxDays = Number.POSITIVE_INFINITY,
+): { since: string; until: string }[] {
   const ranges: { since: string; until: string }[] = [];
   for (const day of [...days].sort()) {
     const last = ranges[ranges.length - 1];
-    if (last && addDays(last.until, 1) === day && daysBetween(last.since, day).length <= maxDays) last.until = day;
+    if (last && addDays(last.until, 1) === day && daysBetween(last.since, day).length <= maxDays)
+      last.until = day;
     else ranges.push({ since: day, until: day });
   }
   return ranges;

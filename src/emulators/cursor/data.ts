@@ -1,4 +1,4 @@
-import { DAY_MS, daysBetween, dayStartMs } from "../../usage/days.ts";
+import { DAY_MS, dayStartMs, daysBetween } from "../../usage/days.ts";
 import { int, type Org, pick, rng } from "../org.ts";
 
 /** Wire shapes of Cursor's Admin API (api/cursor.md §3.1, §3.4), as the emulator serves them. */
@@ -46,7 +46,11 @@ export interface CursorData {
 }
 
 export const MODELS = ["claude-4.5-sonnet", "gpt-5", "default", "claude-4-sonnet-thinking"] as const;
-export const SERVICE_ACCOUNT = { id: "sa_nightly01", name: "Nightly CI Agent", email: "agent-runner@company.com" };
+export const SERVICE_ACCOUNT = {
+  id: "sa_nightly01",
+  name: "Nightly CI Agent",
+  email: "agent-runner@company.com",
+};
 export const REMOVED_MEMBER: TeamMember = {
   id: "user_removedFormerEngineer0001",
   name: "Former Engineer",

@@ -46,7 +46,11 @@ export async function startCursorEmulator(options: CursorEmulatorOptions): Promi
     retryAfterHeader: options.retryAfterHeader ?? false,
     rateLimited: 0,
   };
-  const server = await startServer({ handler: cursorHandler(state), errorBody, latencyMs: options.latencyMs });
+  const server = await startServer({
+    handler: cursorHandler(state),
+    errorBody,
+    latencyMs: options.latencyMs,
+  });
   return Object.defineProperties(server, {
     rateLimited: { get: () => state.rateLimited, enumerable: true },
     insertEvents: {

@@ -1,7 +1,7 @@
 import { DAY_MS } from "../../usage/days.ts";
 import type { EmulatorRequest, EmulatorResponse, Handler } from "../server.ts";
-import type { TeamMember, UsageEvent } from "./data.ts";
 import { dailyUsage } from "./daily.ts";
+import type { TeamMember, UsageEvent } from "./data.ts";
 import type { CursorEventSource, EventQuery } from "./source.ts";
 
 /** The emulated Cursor Admin API (api/cursor.md §14). */
@@ -43,7 +43,10 @@ export function errorBody(status: number, message?: string): Record<string, unkn
   return status === 401 ? { statusCode: 401, ...body } : body;
 }
 
-const fail = (status: number, message?: string): EmulatorResponse => ({ status, body: errorBody(status, message) });
+const fail = (status: number, message?: string): EmulatorResponse => ({
+  status,
+  body: errorBody(status, message),
+});
 
 /** The key from `Basic base64(key + ":")`, or undefined; a missing colon is the classic mistake (§1). */
 function keyOf(req: EmulatorRequest): string | undefined {
@@ -143,7 +146,13 @@ function eventsPage(
     status: 200,
     body: {
       totalUsageEventsCount: total,
-      pagination: { numPages, currentPage: page, pageSize, hasNextPage: page < numPages, hasPreviousPage: page > 1 },
+      pagination: {
+        numPages,
+        currentPage: page,
+        pageSize,
+        hasNextPage: page < numPages,
+        hasPreviousPage: page > 1,
+      },
       usageEvents,
       period: { startDate, endDate },
     },
@@ -167,6 +176,12 @@ function dailyUsageRoute(state: CursorState, raw: unknown): EmulatorResponse {
     return fail(400, "page and pageSize must be positive integers");
   return {
     status: 200,
-    body: dailyUsage(state.members, state.source, body.startDate, body.endDate, paged ? (body as never) : undefined),
+    body: dailyUsage(
+      state.members,
+      state.source,
+      body.startDate,
+      body.endDate,
+      paged ? (body as never) : undefined,
+    ),
   };
 }

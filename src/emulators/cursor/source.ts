@@ -1,4 +1,4 @@
-import { DAY_MS, daysBetween, dayStartMs } from "../../usage/days.ts";
+import { DAY_MS, dayStartMs, daysBetween } from "../../usage/days.ts";
 import { rng } from "../org.ts";
 import { type Actor, makeEvent, type UsageEvent } from "./data.ts";
 
@@ -20,7 +20,8 @@ export interface CursorEventSource {
 const ts = (e: UsageEvent) => Number(e.timestamp);
 
 function matches(e: UsageEvent, q: EventQuery): boolean {
-  if (q.email !== undefined && e.userEmail?.trim().toLowerCase() !== q.email.trim().toLowerCase()) return false;
+  if (q.email !== undefined && e.userEmail?.trim().toLowerCase() !== q.email.trim().toLowerCase())
+    return false;
   if (q.serviceAccountId !== undefined && e.serviceAccountId !== q.serviceAccountId) return false;
   return true;
 }

@@ -89,7 +89,13 @@ export function completionsResult(r: ResultInput): CompletionsResult {
 }
 
 /** Models with list prices (one dated id) and one the price table does not know. */
-export const OPENAI_MODELS = ["gpt-5.3-codex", "gpt-5", "gpt-4.1-mini-2025-04-14", "o4-mini", "gpt-oss-internal"];
+export const OPENAI_MODELS = [
+  "gpt-5.3-codex",
+  "gpt-5",
+  "gpt-4.1-mini-2025-04-14",
+  "o4-mini",
+  "gpt-oss-internal",
+];
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 function randomId(rand: () => number, prefix: string, length: number): string {
@@ -167,7 +173,8 @@ export function openaiData(org: Org, range: { since: string; until: string }, se
       const count = int(rand, 1, 2);
       const models = new Set<string>();
       while (models.size < count) models.add(pick(rand, OPENAI_MODELS));
-      for (const model of models) results.push(dayResult(rand, person.openaiUserId, model, person.intensity, day));
+      for (const model of models)
+        results.push(dayResult(rand, person.openaiUserId, model, person.intensity, day));
     }
   }
   days.forEach((day, i) => {

@@ -20,10 +20,11 @@ export function requestId(): string {
 export function errorBody(status: number, message?: string, code?: string | null): unknown {
   const [type, defaultCode, fallback] =
     ERRORS[status] ?? (status >= 500 ? ERRORS[500]! : ["invalid_request_error", null, "Invalid request"]);
-  return { error: { message: message ?? fallback, type, param: null, code: code === undefined ? defaultCode : code } };
+  return {
+    error: { message: message ?? fallback, type, param: null, code: code === undefined ? defaultCode : code },
+  };
 }
 
 export function fail(status: number, message?: string, code?: string | null): EmulatorResponse {
   return { status, body: errorBody(status, message, code) };
 }
-

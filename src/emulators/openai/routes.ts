@@ -51,7 +51,11 @@ const USERS_PATH = "/v1/organization/users";
 export function openaiHandler(state: OpenAIState): Handler {
   // Usage is stamped at noon UTC of its day: hour and minute buckets see it in one place, and a
   // first bucket clipped after noon does not.
-  const timed = state.results.map((r) => ({ at: dayStartMs(r.day) / 1000 + 43_200, day: r.day, result: r.result }));
+  const timed = state.results.map((r) => ({
+    at: dayStartMs(r.day) / 1000 + 43_200,
+    day: r.day,
+    result: r.result,
+  }));
   timed.sort((a, b) => a.at - b.at);
 
   return (req) => {

@@ -13,7 +13,12 @@ const WIDTHS: Record<string, { seconds: number; defaultLimit: number; maxLimit: 
 };
 const DIMENSIONS = ["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"] as const;
 type Dimension = (typeof DIMENSIONS)[number];
-const FILTERS = { user_ids: "user_id", project_ids: "project_id", api_key_ids: "api_key_id", models: "model" } as const;
+const FILTERS = {
+  user_ids: "user_id",
+  project_ids: "project_id",
+  api_key_ids: "api_key_id",
+  models: "model",
+} as const;
 const SUMMED = ["input_tokens", "output_tokens", "num_model_requests", "input_cached_tokens"] as const;
 const AUDIO = ["input_audio_tokens", "output_audio_tokens"] as const;
 
@@ -38,7 +43,11 @@ function integerParam(query: URLSearchParams, name: string): number | undefined 
   return /^\d+$/.test(raw) ? Number(raw) : "invalid";
 }
 
-export function completionsPage(req: EmulatorRequest, timed: TimedResult[], state: OpenAIState): EmulatorResponse {
+export function completionsPage(
+  req: EmulatorRequest,
+  timed: TimedResult[],
+  state: OpenAIState,
+): EmulatorResponse {
   const q = req.query;
   const start = integerParam(q, "start_time");
   if (start === undefined) return fail(400, "Missing required parameter: 'start_time'.");
@@ -53,7 +62,10 @@ export function completionsPage(req: EmulatorRequest, timed: TimedResult[], stat
   if (!width) return fail(400, `Invalid 'bucket_width': '${widthName}'. Expected one of: '1m', '1h', '1d'.`);
   const limit = integerParam(q, "limit") ?? width.defaultLimit;
   if (limit === "invalid" || limit < 1 || limit > width.maxLimit)
-    return fail(400, `Invalid 'limit': must be between 1 and ${width.maxLimit} for bucket_width '${widthName}'.`);
+    return fail(
+      400,
+      `Invalid 'limit': must be between 1 and ${width.maxLimit} for bucket_width '${widthName}'.`,
+    );
 
   const groupBy = arrayParam(q, "group_by");
   const bad = groupBy.find((g) => !DIMENSIONS.includes(g as Dimension));
@@ -78,7 +90,14 @@ export function completionsPage(req: EmulatorRequest, timed: TimedResult[], stat
   const page = q.get("page");
   if (page) {
     const pos = decodeCursor<{ t: number; o: number }>(page);
-    if (!pos || !Number.isInteger(pos.t) || !Number.isInteger(pos.o) || pos.t < first || pos.t >= end || pos.o < 0)
+    if (
+      !pos ||
+      !Number.isInteger(pos.t) ||
+      !Number.isInteger(pos.o) ||
+      pos.t < first ||
+      pos.t >= end ||
+      pos.o < 0
+    )
       return fail(400, "Invalid 'page': the cursor does not belong to this query.");
     t = pos.t;
     offset = pos.o;
@@ -127,18 +146,22 @@ function group(results: TimedResult[], groupBy: Dimension[]): CompletionsResult[
 
 function aggregate(list: CompletionsResult[], groupBy: Dimension[]): CompletionsResult {
   const head = list[0]!;
-  const sum = (pick: (r: CompletionsResult) => number | undefined) => list.reduce((n, r) => n + (pick(r) ?? 0), 0);
+  const sum = (pick: (r: CompletionsResult) => number | undefined) =>
+    list.reduce((n, r) => n + (pick(r) ?? 0), 0);
   const out: Record<string, unknown> = { object: "organization.usage.completions.result" };
   for (const field of SUMMED) out[field] = sum((r) => r[field]);
   const dims: Record<string, unknown> = {};
-  for (const d of DIMENSIONS) if (d !== "service_tier") dims[d] = groupBy.includes(d) ? (head[d] ?? null) : null;
+  for (const d of DIMENSIONS)
+    if (d !== "service_tier") dims[d] = groupBy.includes(d) ? (head[d] ?? null) : null;
   Object.assign(out, dims);
   for (const field of AUDIO) if (list.some((r) => r[field] !== undefined)) out[field] = sum((r) => r[field]);
   // The newer field set appears when any contributor has it; older rows contribute no cache writes.
   if (list.some((r) => r.input_uncached_tokens !== undefined)) {
     out.input_cache_write_tokens = sum((r) => r.input_cache_write_tokens);
     out.input_uncached_tokens = sum(
-      (r) => r.input_uncached_tokens ?? r.input_tokens - (r.input_cached_tokens ?? 0) - (r.input_cache_write_tokens ?? 0),
+      (r) =>
+        r.input_uncached_tokens ??
+        r.input_tokens - (r.input_cached_tokens ?? 0) - (r.input_cache_write_tokens ?? 0),
     );
     out.service_tier = groupBy.includes("service_tier") ? (head.service_tier ?? null) : null;
   }

@@ -9,9 +9,9 @@ import { z } from "zod";
 const NUMERIC = /^\s*-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;
 
 /** A finite number, or a string holding one (`"1750979225854"`, `"20.18232"`). */
-const num = z.union([z.number(), z.string().regex(NUMERIC, { message: "expected a number" })]).pipe(
-  z.coerce.number<number | string>().refine(Number.isFinite, { message: "expected a finite number" }),
-);
+const num = z
+  .union([z.number(), z.string().regex(NUMERIC, { message: "expected a number" })])
+  .pipe(z.coerce.number<number | string>().refine(Number.isFinite, { message: "expected a finite number" }));
 const count = num.pipe(z.number().int().nonnegative());
 /** Optional text; `null` and missing mean the same. */
 const text = z.string().nullish();

@@ -1,4 +1,4 @@
-import { addDays, DAY_MS, daysBetween, dayStartMs, toRanges } from "../../usage/days.ts";
+import { addDays, DAY_MS, dayStartMs, daysBetween, toRanges } from "../../usage/days.ts";
 import type { DayRange } from "../types.ts";
 
 /** No maximum range is documented for filtered-usage-events; 30 days is the safe choice (cursor.md §3.4). */

@@ -5,7 +5,7 @@ import { requestJson } from "../../http/request.ts";
 import { addDays, dayStartMs, daysBetween, toRanges } from "../../usage/days.ts";
 import type { ClientOptions, DayRange } from "../types.ts";
 import { parseOrThrow } from "../validate.ts";
-import { type BucketBody, usagePageSchema, type UserBody, userListSchema, userSchema } from "./schema.ts";
+import { type BucketBody, type UserBody, usagePageSchema, userListSchema, userSchema } from "./schema.ts";
 
 export const USAGE_PATH = "/v1/organization/usage/completions";
 export const USERS_PATH = "/v1/organization/users";
@@ -41,7 +41,10 @@ export function usageSlices(ranges: readonly DayRange[], maxDays = MAX_DAYS_PER_
  * last bucket of a page is held back and merged (by `start_time`) with what follows: every bucket
  * yielded is complete, and at most one bucket is held in memory.
  */
-export async function* fetchUsageBuckets(client: ClientOptions, slice: UsageSlice): AsyncGenerator<BucketBody[]> {
+export async function* fetchUsageBuckets(
+  client: ClientOptions,
+  slice: UsageSlice,
+): AsyncGenerator<BucketBody[]> {
   const what = `completions usage ${slice.since}..${slice.until}`;
   const pages = paginateCursor("openai", what, async (cursor) => {
     const query = new URLSearchParams({
@@ -53,7 +56,13 @@ export async function* fetchUsageBuckets(client: ClientOptions, slice: UsageSlic
     query.append("group_by[]", "model");
     query.set("limit", String(MAX_DAYS_PER_REQUEST));
     if (cursor) query.set("page", cursor);
-    const res = await requestJson({ platform: "openai", client, path: USAGE_PATH, query, headers: headers(client) });
+    const res = await requestJson({
+      platform: "openai",
+      client,
+      path: USAGE_PATH,
+      query,
+      headers: headers(client),
+    });
     const page = parseOrThrow("openai", usagePageSchema, res.body);
     return { items: page.data, hasMore: page.has_more, nextCursor: page.next_page ?? null };
   });
@@ -79,7 +88,13 @@ export async function listUsers(client: ClientOptions): Promise<Map<string, stri
   const pages = paginateCursor("openai", "users list", async (cursor) => {
     const query = new URLSearchParams({ limit: String(USERS_PAGE_LIMIT) });
     if (cursor) query.set("after", cursor);
-    const res = await requestJson({ platform: "openai", client, path: USERS_PATH, query, headers: headers(client) });
+    const res = await requestJson({
+      platform: "openai",
+      client,
+      path: USERS_PATH,
+      query,
+      headers: headers(client),
+    });
     const page = parseOrThrow("openai", userListSchema, res.body);
     return { items: page.data, hasMore: page.has_more, nextCursor: page.last_id ?? null };
   });

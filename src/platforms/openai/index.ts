@@ -13,7 +13,9 @@ export const SLICE_CONCURRENCY = 4;
 export const USER_LOOKUP_CONCURRENCY = 4;
 
 function isAccessError(err: unknown): err is Error {
-  return err instanceof AuthenticationError || err instanceof PermissionDeniedError || err instanceof NotFoundError;
+  return (
+    err instanceof AuthenticationError || err instanceof PermissionDeniedError || err instanceof NotFoundError
+  );
 }
 
 /**
@@ -37,7 +39,8 @@ function userDirectory(client: ClientOptions, notes: FetchNotes) {
     async resolve(buckets: readonly BucketBody[]) {
       const { emails, lookups } = await listed;
       const missing = new Set<string>();
-      for (const b of buckets) for (const r of b.results) if (r.user_id && !emails.has(r.user_id)) missing.add(r.user_id);
+      for (const b of buckets)
+        for (const r of b.results) if (r.user_id && !emails.has(r.user_id)) missing.add(r.user_id);
       if (!lookups) return (id: string) => emails.get(id) ?? null;
       for (const id of missing)
         if (!looked.has(id))
@@ -81,7 +84,9 @@ export async function* fetchOpenAIUsage(
       const it = fetchUsageBuckets(client, slice);
       return (async function* () {
         for await (const buckets of it) {
-          const inside = buckets.filter((b) => b.start_time >= slice.startTime && b.start_time < slice.endTime);
+          const inside = buckets.filter(
+            (b) => b.start_time >= slice.startTime && b.start_time < slice.endTime,
+          );
           for (const b of buckets) if (!inside.includes(b)) outside += b.results.length;
           yield inside;
         }
@@ -95,7 +100,9 @@ export async function* fetchOpenAIUsage(
     stop.abort();
   }
   for (const model of [...unpriced].sort())
-    notes.warnings.push(`openai: no list price for model "${model}"; its cost is counted as $0 (tokens are kept)`);
+    notes.warnings.push(
+      `openai: no list price for model "${model}"; its cost is counted as $0 (tokens are kept)`,
+    );
   if (outside > 0)
     notes.warnings.push(`openai: ignored ${outside} result(s) in buckets outside the requested days`);
 }

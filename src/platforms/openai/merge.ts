@@ -35,6 +35,7 @@ export async function* mergeConcurrent<T>(
       yield result.value;
     }
   } finally {
-    for (const { iterator, next } of running.values()) void next.then(() => iterator.return?.()).catch(() => {});
+    for (const { iterator, next } of running.values())
+      void next.then(() => iterator.return?.()).catch(() => {});
   }
 }

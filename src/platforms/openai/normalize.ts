@@ -15,7 +15,8 @@ export const UNKNOWN_MODEL = "(unknown)";
 export function splitTokens(r: CompletionsResultBody) {
   const cacheReadTokens = r.input_cached_tokens ?? 0;
   const cacheWriteTokens = r.input_cache_write_tokens ?? 0;
-  const inputTokens = r.input_uncached_tokens ?? Math.max(0, r.input_tokens - cacheReadTokens - cacheWriteTokens);
+  const inputTokens =
+    r.input_uncached_tokens ?? Math.max(0, r.input_tokens - cacheReadTokens - cacheWriteTokens);
   return { inputTokens, cacheReadTokens, cacheWriteTokens, outputTokens: r.output_tokens };
 }
 

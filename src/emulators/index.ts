@@ -1,0 +1,73 @@
+import { anthropicData, DEFAULT_ANTHROPIC_KEY, startAnthropicEmulator } from "./anthropic/index.ts";
+import {
+  type CursorEmulator,
+  type CursorEmulatorOptions,
+  cursorData,
+  startCursorEmulator,
+} from "./cursor/index.ts";
+import { DEFAULT_OPENAI_KEY, openaiData, startOpenAIEmulator } from "./openai/index.ts";
+import { generateOrg, type Org } from "./org.ts";
+import type { EmulatorServer } from "./server.ts";
+
+export const DEFAULT_CURSOR_KEY = "crsr_test";
+
+export interface EmulatorSet {
+  org: Org;
+  anthropic: EmulatorServer;
+  openai: EmulatorServer;
+  cursor: CursorEmulator;
+  /** Keys and base URLs that point the CLI at these emulators. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface EmulatorSetOptions {
+  since: string;
+  until: string;
+  org?: Org;
+  /** Size of the generated organisation when `org` is not given (default 40). */
+  people?: number;
+  seed?: number;
+  now?: () => Date;
+  latencyMs?: number;
+  cursorRateLimit?: CursorEmulatorOptions["rateLimit"];
+}
+
+/**
+ * The three vendor emulators serving one synthetic organisation, on loopback ports. Used by the
+ * demo, the end-to-end tests and the benchmarks, so all three exercise the same clients and HTTP layer.
+ */
+export async function startEmulators(options: EmulatorSetOptions): Promise<EmulatorSet> {
+  const org = options.org ?? generateOrg({ seed: options.seed ?? 42, people: options.people ?? 40 });
+  const range = { since: options.since, until: options.until };
+  const [anthropic, openai, cursor] = await Promise.all([
+    startAnthropicEmulator({
+      records: anthropicData(org, range),
+      now: options.now,
+      latencyMs: options.latencyMs,
+    }),
+    startOpenAIEmulator({ ...openaiData(org, range), now: options.now, latencyMs: options.latencyMs }),
+    startCursorEmulator({
+      ...cursorData(org, range),
+      latencyMs: options.latencyMs,
+      rateLimit: options.cursorRateLimit,
+    }),
+  ]);
+  return {
+    org,
+    anthropic,
+    openai,
+    cursor,
+    env: {
+      ANTHROPIC_ADMIN_API_KEY: DEFAULT_ANTHROPIC_KEY,
+      ANTHROPIC_ADMIN_BASE_URL: anthropic.url,
+      OPENAI_ORG_API_KEY: DEFAULT_OPENAI_KEY,
+      OPENAI_ADMIN_BASE_URL: openai.url,
+      CURSOR_ADMIN_API_KEY: DEFAULT_CURSOR_KEY,
+      CURSOR_ADMIN_BASE_URL: cursor.url,
+    },
+    close: async () => {
+      await Promise.all([anthropic.close(), openai.close(), cursor.close()]);
+    },
+  };
+}

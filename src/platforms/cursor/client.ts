@@ -1,0 +1,65 @@
+import { PagingError } from "../../http/errors.ts";
+import type { ClientRateLimiter } from "../../http/limiter.ts";
+import { MAX_PAGES } from "../../http/paging.ts";
+import { requestJson } from "../../http/request.ts";
+import type { ClientOptions } from "../types.ts";
+import { parseOrThrow } from "../validate.ts";
+import { type CursorEvent, usageEventsPageSchema } from "./schema.ts";
+import type { EventWindow } from "./windows.ts";
+
+export const EVENTS_PATH = "/teams/filtered-usage-events";
+/** The documented maximum page size: fewest requests. */
+export const CURSOR_PAGE_SIZE = 1000;
+
+/** HTTP Basic with the key as user name and an empty password (api/cursor.md §1, trap §12). */
+export function basicAuth(apiKey: string): string {
+  return `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}`;
+}
+
+export interface EventsPage {
+  /** `totalUsageEventsCount` at the time of this request. */
+  total: number;
+  numPages: number;
+  events: CursorEvent[];
+}
+
+/** One page of one window, through the run's shared limiter. */
+export async function fetchEventsPage(
+  client: ClientOptions,
+  limiter: ClientRateLimiter,
+  window: EventWindow,
+  page: number,
+  pageSize = CURSOR_PAGE_SIZE,
+): Promise<EventsPage> {
+  const res = await requestJson({
+    platform: "cursor",
+    client,
+    path: EVENTS_PATH,
+    method: "POST",
+    headers: { authorization: basicAuth(client.apiKey) },
+    body: { startDate: window.startMs, endDate: window.endMs, page, pageSize },
+    limiter,
+  });
+  const body = parseOrThrow("cursor", usageEventsPageSchema, res.body);
+  const total = body.totalUsageEventsCount;
+  // numPages and the total should agree; if not, trust the larger so no page is skipped.
+  const numPages = Math.max(body.pagination?.numPages ?? 0, Math.ceil(total / pageSize));
+  if (numPages > MAX_PAGES)
+    throw new PagingError("cursor", `usage events: ${numPages} pages in one window; stopping`);
+  return { total, numPages, events: body.usageEvents };
+}
+
+/**
+ * Wraps fetch so that a 429 — which the limiter should have prevented, but another client may
+ * share the team's quota — holds every request of the run for a window, not just the one retried.
+ */
+export function pauseOn429(
+  fetch: typeof globalThis.fetch,
+  limiter: ClientRateLimiter,
+): typeof globalThis.fetch {
+  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const res = await fetch(input, init);
+    if (res.status === 429) limiter.pause();
+    return res;
+  }) as typeof globalThis.fetch;
+}

@@ -1,0 +1,131 @@
+import pLimit from "p-limit";
+import { type ClientRateLimiter, createRateLimiter } from "../../http/limiter.ts";
+import { dayOf } from "../../usage/days.ts";
+import type { UsageRow } from "../../usage/types.ts";
+import type { ClientOptions, FetchNotes } from "../types.ts";
+import { WindowAggregator } from "./aggregate.ts";
+import { CURSOR_PAGE_SIZE, type EventsPage, fetchEventsPage, pauseOn429 } from "./client.ts";
+import type { EventWindow } from "./windows.ts";
+
+export interface CursorTuning {
+  /** Requests per limiter window on the events route: 60 per minute (api/cursor.md §7). */
+  requestsPerWindow?: number;
+  windowMs?: number;
+  pageSize?: number;
+  /** Pages in flight at once; the limiter, not this, sets the pace. */
+  concurrency?: number;
+}
+
+export const CURSOR_PAGE_CONCURRENCY = 4;
+/** Re-reads of a window whose pages shifted before we give up and warn. */
+const MAX_REPAIR_PASSES = 2;
+
+/** The state of one window while its pages come in. */
+class WindowRun {
+  readonly agg: WindowAggregator;
+  readonly totals = new Set<number>();
+  maxTotal = 0;
+  knownPages = 1;
+  repairPages = 0;
+  constructor(readonly window: EventWindow) {
+    this.agg = new WindowAggregator(window);
+  }
+  observe(page: EventsPage): void {
+    this.agg.add(page.events);
+    this.totals.add(page.total);
+    this.maxTotal = Math.max(this.maxTotal, page.total);
+    this.knownPages = Math.max(this.knownPages, page.numPages);
+  }
+}
+
+const label = (w: EventWindow) => `${dayOf(w.startMs)}…${dayOf(w.endMs)}`;
+
+/**
+ * Reads every window with the fewest requests: page 1 of each window first (so the run's page
+ * count, and an ETA, is known early), then each window's other pages concurrently, all through one
+ * limiter. Yields a window's rows once all its pages are in; events are folded in as they arrive.
+ */
+export async function* fetchCursorWindows(
+  client: ClientOptions,
+  windows: readonly EventWindow[],
+  notes: FetchNotes,
+  tuning: CursorTuning = {},
+): AsyncGenerator<UsageRow[]> {
+  const pageSize = tuning.pageSize ?? CURSOR_PAGE_SIZE;
+  const limiter: ClientRateLimiter = createRateLimiter({
+    limit: tuning.requestsPerWindow ?? 60,
+    windowMs: tuning.windowMs ?? 60_000,
+  });
+  const stop = new AbortController();
+  const signal = client.signal ? AbortSignal.any([client.signal, stop.signal]) : stop.signal;
+  const scoped: ClientOptions = { ...client, signal, fetch: pauseOn429(client.fetch, limiter) };
+  const pool = pLimit(tuning.concurrency ?? CURSOR_PAGE_CONCURRENCY);
+  const runs = windows.map((w) => new WindowRun(w));
+  let done = 0;
+  const progress = () =>
+    client.onProgress?.(
+      done,
+      runs.reduce((sum, r) => sum + r.knownPages + r.repairPages, 0),
+    );
+  const get = (run: WindowRun, page: number) =>
+    pool(async () => {
+      const result = await fetchEventsPage(scoped, limiter, run.window, page, pageSize);
+      run.observe(result);
+      done++;
+      progress();
+    });
+
+  try {
+    progress();
+    await Promise.all(runs.map((run) => get(run, 1)));
+    for (const run of runs) {
+      for (let next = 2; next <= run.knownPages; ) {
+        const last = run.knownPages;
+        const batch: Promise<void>[] = [];
+        for (; next <= last; next++) batch.push(get(run, next));
+        await Promise.all(batch);
+      }
+      const shifted = run.totals.size > 1;
+      if (shifted) await repair(run, get, pageSize, notes);
+      const rows = run.agg.finish(shifted);
+      notes.counters.excludedEvents = (notes.counters.excludedEvents ?? 0) + run.agg.excluded;
+      if (run.agg.outside > 0)
+        notes.warnings.push(
+          `cursor: the API returned ${run.agg.outside} event(s) outside ${label(run.window)}; they were ignored`,
+        );
+      client.log?.debug(
+        `cursor: ${label(run.window)}: ${run.maxTotal} events, ${run.knownPages + run.repairPages} page(s)` +
+          (shifted ? `, pages shifted (${run.agg.repeated} repeats dropped)` : ""),
+      );
+      yield rows;
+    }
+  } finally {
+    pool.clearQueue();
+    stop.abort();
+  }
+}
+
+/**
+ * Events were added inside the window while we paged (the total moved). Reading pages out of
+ * order can then miss events at page edges, so re-read in order — newest first, as insertions
+ * shift pages only towards older ones — until every event the API counts has been seen; the
+ * fingerprints make re-read events free.
+ */
+async function repair(
+  run: WindowRun,
+  get: (run: WindowRun, page: number) => Promise<void>,
+  pageSize: number,
+  notes: FetchNotes,
+): Promise<void> {
+  for (let pass = 0; pass < MAX_REPAIR_PASSES && run.agg.unique < run.maxTotal; pass++) {
+    for (let page = 1; page <= Math.ceil(run.maxTotal / pageSize) && run.agg.unique < run.maxTotal; page++) {
+      run.repairPages++;
+      await get(run, page);
+    }
+  }
+  const missing = run.maxTotal - run.agg.unique;
+  if (missing > 0)
+    notes.warnings.push(
+      `cursor: events kept arriving while ${label(run.window)} was read; ${missing} may be missing — run again to include them`,
+    );
+}
