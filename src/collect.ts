@@ -118,7 +118,9 @@ async function collectOne(platform: Platform, input: CollectInput): Promise<Plat
     input.log.warn(`${platform.id}: error: ${outcome.status.message}${requestId}`);
   }
   for (const warning of notes.warnings) input.log.warn(redact(warning));
-  if (Object.keys(notes.counters).length > 0) outcome.status.counters = notes.counters;
+  // Counters describe delivered data; a failed platform delivered none.
+  if (outcome.status.status === "ok" && Object.keys(notes.counters).length > 0)
+    outcome.status.counters = notes.counters;
   return outcome;
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type CompletionsResult,
   completionsResult,
   type DayResult,
   type OpenAIUser,
@@ -9,6 +10,24 @@ import {
 } from "../src/emulators/openai/index.ts";
 import { generateOrg } from "../src/emulators/org.ts";
 import type { EmulatorServer } from "../src/emulators/server.ts";
+
+interface Bucket {
+  object: string;
+  start_time: number;
+  end_time: number;
+  results: CompletionsResult[];
+}
+/** The fields these tests read from usage pages, user lists, users and errors. */
+interface Body {
+  object: string;
+  data: Bucket[];
+  has_more: boolean;
+  next_page: string | null;
+  first_id?: string;
+  last_id?: string;
+  email?: string | null;
+  error: { message: string; type: string; param: null; code: string | null };
+}
 
 const DAY = 86_400;
 const MAR1 = Date.parse("2026-03-01T00:00:00Z") / 1000;
@@ -59,7 +78,7 @@ afterAll(() => server.close());
 
 async function get(path: string, key: string | null = KEY) {
   const res = await fetch(`${server.url}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Body };
 }
 const usage = (query: string) => get(`/v1/organization/usage/completions?${query}`);
 
@@ -72,8 +91,8 @@ describe("OpenAI emulator: usage/completions", () => {
     expect(a.status).toBe(200);
     expect(b.body).toEqual(a.body);
     expect(c.body).toEqual(a.body);
-    const day1 = a.body.data[0].results;
-    expect(day1.map((x: any) => [x.user_id, x.model, x.num_model_requests])).toEqual([
+    const day1 = a.body.data[0]!.results;
+    expect(day1.map((x) => [x.user_id, x.model, x.num_model_requests])).toEqual([
       ["user-00", "gpt-5", 3],
       ["user-00", "o4-mini", 4],
       ["user-01", "gpt-5", 8],
@@ -97,14 +116,14 @@ describe("OpenAI emulator: usage/completions", () => {
   it("returns one all-null aggregate per bucket without group_by", async () => {
     const res = await usage(`start_time=${MAR1}&end_time=${MAR1 + DAY}`);
     expect(res.body.data).toHaveLength(1);
-    const [only] = res.body.data[0].results;
+    const only = res.body.data[0]!.results[0]!;
     expect(only.num_model_requests).toBe(31);
     expect([only.user_id, only.model, only.project_id]).toEqual([null, null, null]);
   });
 
   it("groups by project only", async () => {
     const res = await usage(`start_time=${MAR1}&end_time=${MAR1 + DAY}&group_by[]=project_id`);
-    expect(res.body.data[0].results.map((x: any) => [x.project_id, x.num_model_requests, x.model])).toEqual([
+    expect(res.body.data[0]!.results.map((x) => [x.project_id, x.num_model_requests, x.model])).toEqual([
       ["proj_a", 29, null],
       ["proj_b", 2, null],
     ]);
@@ -112,24 +131,24 @@ describe("OpenAI emulator: usage/completions", () => {
 
   it("filters with user_ids and models", async () => {
     const res = await usage(`start_time=${MAR1}&end_time=${MAR1 + DAY}&user_ids=user-00&models[]=o4-mini`);
-    expect(res.body.data[0].results[0].num_model_requests).toBe(4);
+    expect(res.body.data[0]!.results[0]!.num_model_requests).toBe(4);
   });
 
   it("clips the first bucket to start_time and returns empty buckets", async () => {
     const start = MAR1 + 6 * 3600 + 31 * 60 + 20; // 06:31:20
     const res = await usage(`start_time=${start}&end_time=${MAR1 + 3 * DAY}&group_by=user_id`);
     expect(res.body.object).toBe("page");
-    expect(res.body.data.map((b: any) => [b.object, b.start_time, b.end_time])).toEqual([
+    expect(res.body.data.map((b) => [b.object, b.start_time, b.end_time])).toEqual([
       ["bucket", MAR1 + 6 * 3600 + 31 * 60, MAR1 + DAY],
       ["bucket", MAR1 + DAY, MAR1 + 2 * DAY],
       ["bucket", MAR1 + 2 * DAY, MAR1 + 3 * DAY],
     ]);
-    expect(res.body.data[0].results).toHaveLength(3);
-    expect(res.body.data[1].results).toEqual([]);
-    expect(res.body.data[2].results).toHaveLength(1);
+    expect(res.body.data[0]!.results).toHaveLength(3);
+    expect(res.body.data[1]!.results).toEqual([]);
+    expect(res.body.data[2]!.results).toHaveLength(1);
     // Usage is stamped at noon: a first bucket starting after noon has none of that day's.
     const late = await usage(`start_time=${MAR1 + 13 * 3600}&end_time=${MAR1 + DAY}`);
-    expect(late.body.data[0].results).toEqual([]);
+    expect(late.body.data[0]!.results).toEqual([]);
   });
 
   it("defaults limit to 7 buckets (1d), caps at 31, and rejects bad parameters", async () => {
@@ -154,12 +173,12 @@ describe("OpenAI emulator: usage/completions", () => {
 
   it("defaults end_time to now and serves nothing after today", async () => {
     const res = await usage(`start_time=${MAR1 + 28 * DAY}&limit=31`);
-    expect(res.body.data.map((b: any) => b.start_time)).toEqual([
+    expect(res.body.data.map((b) => b.start_time)).toEqual([
       MAR1 + 28 * DAY,
       MAR1 + 29 * DAY,
       MAR1 + 30 * DAY,
     ]);
-    expect(res.body.data[2].end_time).toBe(Date.parse("2026-03-31T10:00:00Z") / 1000);
+    expect(res.body.data[2]!.end_time).toBe(Date.parse("2026-03-31T10:00:00Z") / 1000);
   });
 
   it("pages over buckets with an opaque cursor until has_more is false", async () => {
@@ -170,7 +189,7 @@ describe("OpenAI emulator: usage/completions", () => {
     do {
       const res = await usage(page ? `${base}&page=${encodeURIComponent(page)}` : base);
       pages++;
-      starts.push(...res.body.data.map((b: any) => b.start_time));
+      starts.push(...res.body.data.map((b) => b.start_time));
       page = res.body.next_page;
       if (res.body.has_more) expect(page).toMatch(/^page_/);
       else expect(page).toBeNull();
@@ -191,14 +210,14 @@ describe("OpenAI emulator: usage/completions", () => {
       const q = `start_time=${MAR1}&end_time=${MAR1 + 2 * DAY}&group_by=user_id,model`;
       const first = await fetch(`${split.url}/v1/organization/usage/completions?${q}`, {
         headers: { authorization: `Bearer ${KEY}` },
-      }).then((x) => x.json() as any);
+      }).then((x) => x.json() as Promise<Body>);
       expect(first.data).toHaveLength(1);
-      expect(first.data[0].results).toHaveLength(3);
+      expect(first.data[0]!.results).toHaveLength(3);
       const second = await fetch(
-        `${split.url}/v1/organization/usage/completions?${q}&page=${encodeURIComponent(first.next_page)}`,
+        `${split.url}/v1/organization/usage/completions?${q}&page=${encodeURIComponent(first.next_page ?? "")}`,
         { headers: { authorization: `Bearer ${KEY}` } },
-      ).then((x) => x.json() as any);
-      expect(second.data.map((b: any) => [b.start_time, b.results.length])).toEqual([
+      ).then((x) => x.json() as Promise<Body>);
+      expect(second.data.map((b) => [b.start_time, b.results.length])).toEqual([
         [MAR1, 1],
         [MAR1 + DAY, 0],
       ]);
@@ -211,9 +230,7 @@ describe("OpenAI emulator: usage/completions", () => {
 
 describe("OpenAI emulator: auth, errors, users", () => {
   it("answers 401 with a masked key echo, 403 for a non-admin key", async () => {
-    const bad = await usage(`start_time=${MAR1}`).then(() =>
-      get(`/v1/organization/usage/completions?start_time=${MAR1}`, "sk-admin-wrong0000WXYZ"),
-    );
+    const bad = await get(`/v1/organization/usage/completions?start_time=${MAR1}`, "sk-admin-wrong0000WXYZ");
     expect(bad.status).toBe(401);
     expect(bad.body.error).toEqual({
       message: expect.stringContaining("Incorrect API key provided: sk-admin-****WXYZ"),

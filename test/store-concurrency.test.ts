@@ -153,10 +153,13 @@ describe("store under concurrent and killed processes", () => {
     let killedMidWrite = 0;
     for (let round = 1; round <= 3; round++) {
       const w = startWriter([round, "2025-07-01", 8, base, 0]);
-      // Wait until it has committed once and begun the next replace, then kill it somewhere in
-      // that write (12 000 rows take well over 100 ms; preparing them about 10 ms).
-      await w.waitFor(/^begin 2$/);
-      await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 100)));
+      // Time the first replace, then kill the second somewhere between a third and nearly all
+      // of that time after it began: inside the write, whatever the machine's speed.
+      const at = (line: string) => Number(line.split(" ")[2]);
+      const took = at(await w.waitFor(/^commit 1 /)) - at(await w.waitFor(/^begin 1 /));
+      const began = at(await w.waitFor(/^begin 2 /));
+      const killAt = began + took * (0.35 + Math.random() * 0.6);
+      await new Promise((r) => setTimeout(r, Math.max(0, killAt - Date.now())));
       w.child.kill("SIGKILL");
       const exit = await w.exited;
       expect(exit.signal).toBe("SIGKILL");
@@ -165,6 +168,7 @@ describe("store under concurrent and killed processes", () => {
       const commits = w.lines.filter((l) => l.startsWith("commit")).length;
       const begins = w.lines.filter((l) => l.startsWith("begin")).length;
       expect(commits).toBeGreaterThanOrEqual(1);
+      expect(took).toBeGreaterThan(20);
       // Every day holds the last committed generation, or the one in flight if its COMMIT got
       // through before the kill; never a mix across days either, as one transaction covers them all.
       const got = new Set(markers.values());

@@ -170,6 +170,19 @@ describe("sqlite store", () => {
     );
   });
 
+  it("rolls back a replace the database refuses halfway, keeping the old rows and records", async () => {
+    store = await openStore(path);
+    await store.replaceDays("claude", ["2025-05-01"], [row("2025-05-01", "a@x.io")], 1);
+    // The bad row sits in the third INSERT chunk, after the DELETE and two chunks succeeded.
+    const rows = Array.from({ length: 1_200 }, (_, i) => row("2025-05-01", `u${i}@x.io`));
+    rows[1_100] = { ...row("2025-05-01", "x"), identity: null as unknown as string };
+    await expect(store.replaceDays("claude", ["2025-05-01"], rows, 2)).rejects.toThrow(/NOT NULL/);
+    expect(await all(store)).toEqual([row("2025-05-01", "a@x.io")]);
+    expect(await store.fetchedDays("claude", "2025-05-01", "2025-05-01")).toEqual(
+      new Map([["2025-05-01", 1]]),
+    );
+  });
+
   it("stores thousands of rows in one replace and streams them back in pages", async () => {
     store = await openStore(path);
     // 10 000 rows: two full pages of 5 000 and then an empty one.

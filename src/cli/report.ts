@@ -1,7 +1,7 @@
 import { collect } from "../collect.ts";
 import type { RawFlags } from "../config/options.ts";
 import { createPriceLookup } from "../pricing/lookup.ts";
-import { loadPriceOverrides } from "../pricing/overrides.ts";
+import { defaultPricesPath, loadPriceOverrides } from "../pricing/overrides.ts";
 import { render } from "../render/index.ts";
 import { Aggregator } from "../usage/aggregate.ts";
 import { type Io, prepare } from "./context.ts";
@@ -35,7 +35,7 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
     const unpricedModels = [...aggregator.estimatedModels].filter((m) => !prices(m)).sort();
     if (unpricedModels.length > 0) {
       ctx.log.warn(
-        `no list price for model(s) ${unpricedModels.join(", ")}: their estimated cost counts as $0`,
+        `no list price for model(s) ${unpricedModels.join(", ")}: their estimated cost counts as $0 (add prices in ${defaultPricesPath(ctx.env).path})`,
       );
     }
     const report = aggregator.build({

@@ -1,11 +1,17 @@
-import { anthropicData, DEFAULT_ANTHROPIC_KEY, startAnthropicEmulator } from "./anthropic/index.ts";
+import {
+  anthropicData,
+  type ClaudeCodeRecord,
+  DEFAULT_ANTHROPIC_KEY,
+  startAnthropicEmulator,
+} from "./anthropic/index.ts";
+import type { CursorData } from "./cursor/data.ts";
 import {
   type CursorEmulator,
   type CursorEmulatorOptions,
   cursorData,
   startCursorEmulator,
 } from "./cursor/index.ts";
-import { DEFAULT_OPENAI_KEY, openaiData, startOpenAIEmulator } from "./openai/index.ts";
+import { DEFAULT_OPENAI_KEY, type OpenAIData, openaiData, startOpenAIEmulator } from "./openai/index.ts";
 import { generateOrg, type Org } from "./org.ts";
 import type { EmulatorServer } from "./server.ts";
 
@@ -13,6 +19,8 @@ export const DEFAULT_CURSOR_KEY = "crsr_test";
 
 export interface EmulatorSet {
   org: Org;
+  /** The vendor records served, for tests that sum them independently. */
+  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; cursor: CursorData };
   anthropic: EmulatorServer;
   openai: EmulatorServer;
   cursor: CursorEmulator;
@@ -40,21 +48,19 @@ export interface EmulatorSetOptions {
 export async function startEmulators(options: EmulatorSetOptions): Promise<EmulatorSet> {
   const org = options.org ?? generateOrg({ seed: options.seed ?? 42, people: options.people ?? 40 });
   const range = { since: options.since, until: options.until };
+  const data = {
+    anthropic: anthropicData(org, range),
+    openai: openaiData(org, range),
+    cursor: cursorData(org, range),
+  };
   const [anthropic, openai, cursor] = await Promise.all([
-    startAnthropicEmulator({
-      records: anthropicData(org, range),
-      now: options.now,
-      latencyMs: options.latencyMs,
-    }),
-    startOpenAIEmulator({ ...openaiData(org, range), now: options.now, latencyMs: options.latencyMs }),
-    startCursorEmulator({
-      ...cursorData(org, range),
-      latencyMs: options.latencyMs,
-      rateLimit: options.cursorRateLimit,
-    }),
+    startAnthropicEmulator({ records: data.anthropic, now: options.now, latencyMs: options.latencyMs }),
+    startOpenAIEmulator({ ...data.openai, now: options.now, latencyMs: options.latencyMs }),
+    startCursorEmulator({ ...data.cursor, latencyMs: options.latencyMs, rateLimit: options.cursorRateLimit }),
   ]);
   return {
     org,
+    data,
     anthropic,
     openai,
     cursor,

@@ -63,11 +63,13 @@ export const REMOVED_MEMBER: TeamMember = {
 export type Actor = { email: string } | { serviceAccount: true } | { removed: true };
 
 const round = (x: number, digits = 6) => Math.round(x * 10 ** digits) / 10 ** digits;
-const HEX = "0123456789abcdef";
+const hex8 = (rand: () => number) =>
+  Math.floor(rand() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, "0");
 
 function uuid(rand: () => number): string {
-  let s = "";
-  for (let i = 0; i < 32; i++) s += HEX[Math.floor(rand() * 16)];
+  const s = hex8(rand) + hex8(rand) + hex8(rand) + hex8(rand);
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-a${s.slice(17, 20)}-${s.slice(20)}`;
 }
 

@@ -1,6 +1,6 @@
 import { DAY_MS, dayOf } from "../../usage/days.ts";
 import type { UsageRow } from "../../usage/types.ts";
-import { HashSet52, hash52 } from "./dedupe.ts";
+import { HashSet52 } from "./dedupe.ts";
 import { eventCostNanos, eventTokens, fingerprint, identityOf, isExcluded, NO_MODEL } from "./normalize.ts";
 import type { CursorEvent } from "./schema.ts";
 import type { EventWindow } from "./windows.ts";
@@ -41,7 +41,7 @@ export class WindowAggregator {
       this.outside++;
       return;
     }
-    const fresh = this.seen.add(hash52(fingerprint(event)));
+    const fresh = this.seen.add(fingerprint(event));
     if (fresh) this.unique++;
     else this.repeated++;
     if (isExcluded(event)) {

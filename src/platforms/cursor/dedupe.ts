@@ -10,23 +10,61 @@
  * aggregate.ts: repeats in a stable window are counted, not dropped).
  */
 
-/** Two independent 32-bit multiply–xor lanes, mixed at the end; 52 bits out, never 0. */
+// Two 32-bit lanes with different constants; each word is scrambled (multiply, rotate, multiply)
+// before it is folded in, so high bits reach low ones. Module state: hashing is synchronous.
+let laneA = 0;
+let laneB = 0;
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+function fold(word: number): void {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  laneA ^= k;
+  laneA = (Math.imul((laneA << 13) | (laneA >>> 19), 5) + 0xe6546b64) | 0;
+  let j = Math.imul(word ^ 0x9e3779b9, 0x85ebca77);
+  j = Math.imul((j << 17) | (j >>> 15), 0xc2b2ae3d);
+  laneB ^= j;
+  laneB = (Math.imul((laneB << 11) | (laneB >>> 21), 9) + 0x27d4eb2f) | 0;
+}
+
+function avalanche(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Builds one 52-bit hash from a sequence of strings and numbers (numbers by their exact bits). */
+export const hasher = {
+  start(): void {
+    laneA = 0x3c6ef372;
+    laneB = 0x510e527f;
+  },
+  text(value: string): void {
+    fold(value.length);
+    let i = 0;
+    for (; i + 1 < value.length; i += 2) fold(value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16));
+    if (i < value.length) fold(value.charCodeAt(i));
+  },
+  number(value: number): void {
+    f64[0] = value;
+    fold(u32[0]!);
+    fold(u32[1]!);
+  },
+  /** 52 bits, never 0 (0 marks an empty slot in HashSet52). */
+  finish(): number {
+    const a = avalanche(laneA ^ laneB);
+    const b = avalanche(laneB + Math.imul(a, 0x2545f491));
+    const value = (b & 0xfffff) * 0x1_0000_0000 + a;
+    return value === 0 ? 1 : value;
+  },
+};
+
+/** The 52-bit hash of one string. */
 export function hash52(text: string): number {
-  let a = 0x811c9dc5 ^ text.length;
-  let b = 0x2545f491;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  a = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
-  a = Math.imul(a ^ (a >>> 13), 0xc2b2ae35);
-  a ^= a >>> 16;
-  b = Math.imul(b ^ (b >>> 16) ^ a, 0x27d4eb2f);
-  b ^= b >>> 15;
-  const value = (b & 0x1fffff) * 0x1_0000_0000 + (a >>> 0);
-  return value === 0 ? 1 : value;
+  hasher.start();
+  hasher.text(text);
+  return hasher.finish();
 }
 
 /** A set of positive integers below 2⁵³ (hash52 output) in a Float64Array; 0 marks an empty slot. */

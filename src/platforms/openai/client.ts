@@ -1,8 +1,8 @@
-import pkg from "../../../package.json" with { type: "json" };
 import { NotFoundError } from "../../http/errors.ts";
 import { paginateCursor } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
 import { addDays, dayStartMs, daysBetween, toRanges } from "../../usage/days.ts";
+import { userAgent } from "../../version.ts";
 import type { ClientOptions, DayRange } from "../types.ts";
 import { parseOrThrow } from "../validate.ts";
 import { type BucketBody, type UserBody, usagePageSchema, userListSchema, userSchema } from "./schema.ts";
@@ -14,7 +14,7 @@ export const MAX_DAYS_PER_REQUEST = 31;
 export const USERS_PAGE_LIMIT = 100;
 
 function headers(client: ClientOptions): Record<string, string> {
-  return { authorization: `Bearer ${client.apiKey}`, "user-agent": `ai-usage/${pkg.version}` };
+  return { authorization: `Bearer ${client.apiKey}`, "user-agent": userAgent };
 }
 
 /** One request sequence: whole UTC days as `[start_time, end_time)` in unix seconds. */

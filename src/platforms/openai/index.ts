@@ -54,8 +54,10 @@ function userDirectory(client: ClientOptions, notes: FetchNotes) {
               },
             ),
           );
-      const found = new Map<string, string | null>();
-      for (const id of missing) found.set(id, await looked.get(id)!);
+      const ids = [...missing];
+      // Awaited together so a failing lookup is never left without a handler.
+      const resolved = await Promise.all(ids.map((id) => looked.get(id)!));
+      const found = new Map(ids.map((id, i) => [id, resolved[i] ?? null]));
       return (id: string) => emails.get(id) ?? found.get(id) ?? null;
     },
   };
@@ -75,7 +77,6 @@ export async function* fetchOpenAIUsage(
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const client: ClientOptions = { ...options, signal };
   const prices = options.prices ?? createPriceLookup();
-  const unpriced = new Set<string>();
   const slices = usageSlices(ranges);
   const directory = userDirectory(client, notes);
   let outside = 0;
@@ -94,15 +95,11 @@ export async function* fetchOpenAIUsage(
     });
     for await (const buckets of mergeConcurrent(sources, SLICE_CONCURRENCY)) {
       const emailFor = await directory.resolve(buckets);
-      yield* normalizeBuckets(buckets, { emailOf: emailFor, prices, onUnpriced: (m) => unpriced.add(m) });
+      yield* normalizeBuckets(buckets, { emailOf: emailFor, prices });
     }
   } finally {
     stop.abort();
   }
-  for (const model of [...unpriced].sort())
-    notes.warnings.push(
-      `openai: no list price for model "${model}"; its cost is counted as $0 (tokens are kept)`,
-    );
   if (outside > 0)
     notes.warnings.push(`openai: ignored ${outside} result(s) in buckets outside the requested days`);
 }

@@ -24,8 +24,6 @@ export interface NormalizeContext {
   /** Resolved email of a user id, or null. */
   emailOf: (userId: string) => string | null;
   prices: PriceLookup;
-  /** Called once per row whose model has no list price (its cost stays 0). */
-  onUnpriced?: (model: string) => void;
 }
 
 /** Complete buckets → one row per (day, user id, model); duplicates within a bucket are summed. */
@@ -62,8 +60,8 @@ export function normalizeBuckets(buckets: readonly BucketBody[], ctx: NormalizeC
       row.cacheReadTokens += tokens.cacheReadTokens;
       row.cacheWriteTokens += tokens.cacheWriteTokens;
       const price = ctx.prices(model);
+      // No known price: the cost stays 0 and the report names the model once.
       if (price) row.costNanos += estimateCostNanos(tokens, price);
-      else ctx.onUnpriced?.(model);
     }
   }
   return [...rows.values()];

@@ -1,0 +1,259 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EmulatorSet, startEmulators } from "../src/emulators/index.ts";
+import { NOW, ROOT, runCli, tempDir } from "./cli.ts";
+
+/**
+ * The real CLI, spawned, against the three emulators serving one generated organisation.
+ * Golden files are rewritten with UPDATE_GOLDEN=1 (then read the diff before committing).
+ */
+
+const RANGE = ["--since", "2026-11-01", "--until", "2026-11-07", "--no-store"];
+const UNPRICED_WARNING =
+  /^no list price for model\(s\) gpt-oss-internal: their estimated cost counts as \$0 \(add prices in \S+\/config\/ai-usage\/prices\.json\)\n$/;
+let emu: EmulatorSet;
+
+beforeAll(async () => {
+  emu = await startEmulators({
+    since: "2026-11-01",
+    until: "2026-11-07",
+    seed: 7,
+    people: 12,
+    now: () => new Date(NOW),
+  });
+});
+afterAll(() => emu.close());
+
+function golden(name: string, actual: string) {
+  const file = join(ROOT, "test/golden", name);
+  if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
+    mkdirSync(join(ROOT, "test/golden"), { recursive: true });
+    writeFileSync(file, actual);
+  }
+  expect(actual).toBe(readFileSync(file, "utf8"));
+}
+
+/** What the emulators serve, summed here without the CLI's code: the figures it must report. */
+function expected() {
+  const claude = { requests: 0, tokens: 0, cents: 0 };
+  for (const r of emu.data.anthropic) {
+    claude.requests += r.core_metrics.num_sessions;
+    for (const m of r.model_breakdown) {
+      claude.tokens += m.tokens.input + m.tokens.output + m.tokens.cache_read + m.tokens.cache_creation;
+      claude.cents += m.estimated_cost.amount;
+    }
+  }
+  const openai = { requests: 0, tokens: 0 };
+  for (const { result } of emu.data.openai.results) {
+    openai.requests += result.num_model_requests;
+    // input_tokens already includes cached and cache-write tokens.
+    openai.tokens += result.input_tokens + result.output_tokens;
+  }
+  const cursor = { requests: 0, tokens: 0, cents: 0, excluded: 0 };
+  for (const e of emu.data.cursor.events) {
+    if (/errored|aborted/i.test(e.kind)) {
+      cursor.excluded++;
+      continue;
+    }
+    const t = e.tokenUsage;
+    cursor.requests++;
+    cursor.tokens += t ? t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheWriteTokens : 0;
+    cursor.cents += e.chargedCents ?? (t ? t.totalCents + (e.cursorTokenFee ?? 0) : 0);
+  }
+  return { claude, openai, cursor };
+}
+
+type Json = {
+  window: unknown;
+  platforms: Array<{ platform: string; status: string; message: string | null; excludedEvents?: number }>;
+  users: Array<{
+    user: string;
+    platforms: Array<{ platform: string; requests: number; tokens: number; costUsd: number }>;
+  }>;
+  totals: { requests: number; tokens: number; costUsd: number };
+};
+
+function platformSums(json: Json, platform: string) {
+  const sum = { requests: 0, tokens: 0, costUsd: 0 };
+  for (const u of json.users)
+    for (const p of u.platforms)
+      if (p.platform === platform) {
+        sum.requests += p.requests;
+        sum.tokens += p.tokens;
+        sum.costUsd += p.costUsd;
+      }
+  return sum;
+}
+
+describe("ai-usage against the emulators", () => {
+  it("prints the leaderboard table (golden, 80 columns, range title)", async () => {
+    const res = await runCli(RANGE, emu.env);
+    expect(res.stderr).toMatch(UNPRICED_WARNING);
+    expect(res.code).toBe(0);
+    golden("table-range.txt", res.stdout);
+  });
+
+  it("titles --days windows 'Last N days' and fits a narrow terminal", async () => {
+    const res = await runCli(["--days", "7", "--until", "2026-11-07", "--no-store"], {
+      ...emu.env,
+      COLUMNS: "60",
+    });
+    expect(res.code).toBe(0);
+    expect(res.stdout.split("\n")[0]).toBe("AI Coding Usage Leaderboard (Last 7 days)");
+    for (const line of res.stdout.split("\n")) expect([...line].length).toBeLessThanOrEqual(60);
+    golden("table-days-60.txt", res.stdout);
+  });
+
+  it("reports exactly what the vendors hold, in JSON (golden)", async () => {
+    const res = await runCli([...RANGE, "--json"], emu.env);
+    expect(res.code).toBe(0);
+    golden("report.json", res.stdout);
+    const json = JSON.parse(res.stdout) as Json;
+    const want = expected();
+    expect(json.window).toEqual({ since: "2026-11-01", until: "2026-11-07", days: 7 });
+    expect(json.platforms).toEqual([
+      { platform: "claude", status: "ok", message: null },
+      { platform: "openai", status: "ok", message: null },
+      { platform: "cursor", status: "ok", message: null, excludedEvents: want.cursor.excluded },
+    ]);
+    const claude = platformSums(json, "claude");
+    expect([claude.requests, claude.tokens]).toEqual([want.claude.requests, want.claude.tokens]);
+    expect(Math.round(claude.costUsd * 100)).toBe(want.claude.cents);
+    const openai = platformSums(json, "openai");
+    expect([openai.requests, openai.tokens]).toEqual([want.openai.requests, want.openai.tokens]);
+    const cursor = platformSums(json, "cursor");
+    expect([cursor.requests, cursor.tokens]).toEqual([want.cursor.requests, want.cursor.tokens]);
+    expect(cursor.costUsd).toBeCloseTo(want.cursor.cents / 100, 7);
+    expect(json.totals.requests).toBe(want.claude.requests + want.openai.requests + want.cursor.requests);
+    expect(json.totals.tokens).toBe(want.claude.tokens + want.openai.tokens + want.cursor.tokens);
+    expect(json.totals.costUsd).toBeCloseTo(claude.costUsd + openai.costUsd + cursor.costUsd, 7);
+  });
+
+  it("writes CSV and Markdown (golden)", async () => {
+    const csv = await runCli([...RANGE, "--format", "csv", "--sort", "cost"], emu.env);
+    expect(csv.code).toBe(0);
+    golden("report.csv", csv.stdout);
+    const md = await runCli([...RANGE, "--format", "markdown", "--top", "5"], emu.env);
+    expect(md.code).toBe(0);
+    golden("report.md", md.stdout);
+  });
+
+  it("survives transient faults on every platform with the same exact report", async () => {
+    const clean = await runCli([...RANGE, "--json"], emu.env);
+    emu.anthropic.inject({
+      fault: { kind: "status", status: 429, headers: { "retry-after": "0" } },
+      times: 2,
+    });
+    emu.anthropic.inject({ fault: { kind: "status", status: 529 }, times: 1 });
+    emu.openai.inject({ fault: { kind: "reset" }, times: 1 });
+    emu.openai.inject({
+      fault: { kind: "status", status: 503, headers: { "retry-after-ms": "10" } },
+      times: 2,
+    });
+    emu.cursor.inject({ fault: { kind: "truncate" }, times: 1 });
+    emu.cursor.inject({ fault: { kind: "status", status: 500, headers: { "retry-after": "0" } }, times: 1 });
+    try {
+      const faulty = await runCli([...RANGE, "--json"], emu.env);
+      expect(faulty.code).toBe(0);
+      expect(faulty.stdout).toBe(clean.stdout);
+    } finally {
+      for (const s of [emu.anthropic, emu.openai, emu.cursor]) s.clearFaults();
+    }
+    expect(emu.anthropic.requests.some((r) => r.status === 429)).toBe(true);
+  });
+
+  it("a rejected key is a clear platform error while the others still render", async () => {
+    const res = await runCli([...RANGE, "--json"], {
+      ...emu.env,
+      CURSOR_ADMIN_API_KEY: "crsr_wrong_key_123",
+    });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain("cursor: error: HTTP 401: Invalid API key\n");
+    const json = JSON.parse(res.stdout) as Json;
+    expect(json.platforms[2]).toEqual({
+      platform: "cursor",
+      status: "error",
+      message: "HTTP 401: Invalid API key",
+    });
+    expect(platformSums(json, "claude").requests).toBe(expected().claude.requests);
+    expect(res.stdout + res.stderr).not.toContain("crsr_wrong_key_123");
+  });
+
+  it("exits 1 when every selected platform fails, naming each", async () => {
+    const res = await runCli([...RANGE], {
+      ...emu.env,
+      ANTHROPIC_ADMIN_API_KEY: "sk-ant-admin01-nope",
+      OPENAI_ORG_API_KEY: "sk-admin-nope",
+      CURSOR_ADMIN_API_KEY: "crsr_nope",
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("claude: error: HTTP 401: invalid x-api-key");
+    expect(res.stderr).toContain("openai: error: HTTP 401: Incorrect API key provided: [redacted]");
+    expect(res.stderr).toContain("cursor: error: HTTP 401: Invalid API key");
+    expect(res.stdout + res.stderr).not.toMatch(/nope/);
+  });
+
+  it("skips platforms without a key with a warning; no key at all is a usage error", async () => {
+    const one = await runCli([...RANGE, "--json"], {
+      ANTHROPIC_ADMIN_API_KEY: emu.env.ANTHROPIC_ADMIN_API_KEY,
+      ANTHROPIC_ADMIN_BASE_URL: emu.env.ANTHROPIC_ADMIN_BASE_URL,
+    });
+    expect(one.code).toBe(0);
+    expect(one.stderr).toBe(
+      "openai: skipped, OPENAI_ORG_API_KEY is not set\ncursor: skipped, CURSOR_ADMIN_API_KEY is not set\n",
+    );
+    expect((JSON.parse(one.stdout) as Json).platforms.map((p) => p.status)).toEqual([
+      "ok",
+      "skipped",
+      "skipped",
+    ]);
+
+    const none = await runCli(RANGE, {});
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe("");
+    expect(none.stderr).toBe(
+      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, OPENAI_ORG_API_KEY, CURSOR_ADMIN_API_KEY (in the environment or .env), or try --demo\n",
+    );
+  });
+
+  it("reads keys from .env, with the environment winning, and --platform narrows", async () => {
+    const cwd = tempDir();
+    writeFileSync(
+      join(cwd, ".env"),
+      `# test\nCURSOR_ADMIN_API_KEY=${emu.env.CURSOR_ADMIN_API_KEY}\nCURSOR_ADMIN_BASE_URL=http://127.0.0.1:9/unused\n`,
+    );
+    const res = await runCli(
+      [...RANGE, "--json", "--platform", "cursor"],
+      { CURSOR_ADMIN_BASE_URL: emu.env.CURSOR_ADMIN_BASE_URL },
+      { cwd },
+    );
+    expect(res.stderr).toBe("");
+    expect(res.code).toBe(0);
+    const json = JSON.parse(res.stdout) as Json;
+    expect(json.platforms.map((p) => p.platform)).toEqual(["cursor"]);
+    expect(platformSums(json, "cursor").requests).toBe(expected().cursor.requests);
+  });
+
+  it.each([
+    [["--sort", "price"], "ai-usage: --sort must be one of requests, tokens, cost; got 'price'\n"],
+    [["--days", "0"], "ai-usage: --days expects a whole number of at least 1, got '0'\n"],
+    [["--bogus"], "ai-usage: unknown option '--bogus'\n"],
+    [["--since", "2026-13-01"], "ai-usage: --since expects a date as YYYY-MM-DD, got '2026-13-01'\n"],
+    [["--days"], "ai-usage: option '--days <n>' argument missing\n"],
+  ])("bad input %j exits 2 with one line", async (args, message) => {
+    const res = await runCli(args, emu.env);
+    expect(res).toMatchObject({ code: 2, stdout: "", stderr: message });
+  });
+
+  it("--help and --version exit 0", async () => {
+    const help = await runCli(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--since <YYYY-MM-DD>");
+    const version = await runCli(["--version"]);
+    expect(version).toMatchObject({
+      code: 0,
+      stdout: `${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}\n`,
+    });
+  });
+});
