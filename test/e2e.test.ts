@@ -11,7 +11,7 @@ import { NOW, ROOT, runCli, tempDir } from "./cli.ts";
 
 const RANGE = ["--since", "2026-11-01", "--until", "2026-11-07", "--no-store"];
 const UNPRICED_WARNING =
-  /^no list price for model\(s\) gpt-oss-internal: their estimated cost counts as \$0 \(add prices in \S+\/config\/ai-usage\/prices\.json\)\n$/;
+  /^no list price for model\(s\) (gpt-5\.6, )?gpt-oss-internal: their estimated cost counts as \$0 \(add prices in \S+\/config\/ai-usage\/prices\.json\)\n$/;
 let emu: EmulatorSet;
 
 beforeAll(async () => {
@@ -255,5 +255,50 @@ describe("ai-usage against the emulators", () => {
       code: 0,
       stdout: `${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}\n`,
     });
+  });
+
+  it("--demo needs no keys, says it is demo data, and works with every flag", async () => {
+    const res = await runCli(["--demo", "--json"], {});
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(
+      "demo: showing generated data from built-in emulators, not a real organisation\n",
+    );
+    const json = JSON.parse(res.stdout) as Json & { demo: boolean; unpricedModels: string[] };
+    expect(json.demo).toBe(true);
+    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok"]);
+    expect(json.users.length).toBeGreaterThanOrEqual(35);
+    const names = json.users.map((u) => u.user);
+    expect(names).toContain("(unattributed)");
+    expect(names.some((n) => n.startsWith("api-key:"))).toBe(true);
+    expect(json.unpricedModels.length).toBeGreaterThan(0);
+    const tools = json.users.map((u) => u.platforms.length);
+    expect(new Set(tools)).toEqual(new Set([1, 2, 3]));
+
+    const csv = await runCli(
+      ["--demo", "--sort", "cost", "--top", "3", "--days", "7", "--format", "csv"],
+      {},
+    );
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split("\n")[0]).toMatch(/^rank,user,email,platform,/);
+    expect(
+      new Set(
+        csv.stdout
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((l) => l.split(",")[0]),
+      ),
+    ).toEqual(new Set(["1", "2", "3"]));
+  });
+
+  const bun = process.env.BUN_BIN;
+  it.skipIf(!bun)("runs under Bun as in the seed (`bun src/index.ts`) when BUN_BIN is set", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const out = execFileSync(bun!, [join(ROOT, "src/index.ts"), "--demo", "--json", "--no-store"], {
+      env: { PATH: process.env.PATH, HOME: tempDir(), AI_USAGE_NOW: NOW },
+      cwd: tempDir(),
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    expect(JSON.parse(out.toString()).demo).toBe(true);
   });
 });

@@ -88,13 +88,17 @@ export function completionsResult(r: ResultInput): CompletionsResult {
   return result;
 }
 
-/** Models with list prices (one dated id) and one the price table does not know. */
+/**
+ * Models with list prices (one dated id) and two the price table does not know: an internal
+ * deployment, and a new model whose price is only partly published (gpt-5.6, see pricing.md).
+ */
 export const OPENAI_MODELS = [
   "gpt-5.3-codex",
   "gpt-5",
   "gpt-4.1-mini-2025-04-14",
   "o4-mini",
   "gpt-oss-internal",
+  "gpt-5.6",
 ];
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
