@@ -78,7 +78,9 @@ async function collectOne(platform: Platform, input: CollectInput): Promise<Plat
     : liveDays;
   noteLookback(platform, input, window, liveDays, fetched, oldestLive);
 
-  const notes: FetchNotes = { warnings: [], counters: {} };
+  // With a store, counters are kept per day like the rows, and reported from the store.
+  const notes: FetchNotes = { warnings: [], counters: {}, countersByDay: input.store ? {} : undefined };
+  let counters = notes.counters;
   const options: ClientOptions = {
     baseUrl: input.env[platform.baseUrlEnv]?.trim() || platform.defaultBaseUrl,
     apiKey,
@@ -96,7 +98,8 @@ async function collectOne(platform: Platform, input: CollectInput): Promise<Plat
       const rows: UsageRow[] = [];
       if (ranges.length > 0)
         for await (const row of platform.fetchUsage(options, ranges, notes)) rows.push(row);
-      await input.store.replaceDays(platform.id, toFetch, rows, startedAt);
+      await input.store.replaceDays(platform.id, toFetch, rows, startedAt, dayCounters(toFetch, notes));
+      counters = await input.store.readCounters(platform.id, input.since, input.until);
       if (input.aggregator) {
         for await (const row of input.store.readRows([platform.id], input.since, input.until)) {
           input.aggregator.add(row);
@@ -110,7 +113,8 @@ async function collectOne(platform: Platform, input: CollectInput): Promise<Plat
       }
     }
     outcome.fetchedDays = toFetch.length;
-    outcome.storedDays = window.length - toFetch.length;
+    const live = new Set(toFetch);
+    outcome.storedDays = window.filter((d) => !live.has(d) && fetched.has(d)).length;
   } catch (err) {
     if (err instanceof AbortedError || input.signal.aborted) throw new AbortedError();
     outcome.status = { platform: platform.id, status: "error", message: describeError(err) };
@@ -119,9 +123,17 @@ async function collectOne(platform: Platform, input: CollectInput): Promise<Plat
   }
   for (const warning of notes.warnings) input.log.warn(redact(warning));
   // Counters describe delivered data; a failed platform delivered none.
-  if (outcome.status.status === "ok" && Object.keys(notes.counters).length > 0)
-    outcome.status.counters = notes.counters;
+  if (outcome.status.status === "ok" && Object.keys(counters).length > 0) outcome.status.counters = counters;
   return outcome;
+}
+
+/** Each fetched day's counters, zero where the platform saw nothing, so a stored day counts as 0. */
+function dayCounters(days: readonly string[], notes: FetchNotes): Record<string, Record<string, number>> {
+  const names = Object.keys(notes.counters);
+  const out: Record<string, Record<string, number>> = {};
+  for (const day of days)
+    out[day] = Object.fromEntries(names.map((n) => [n, notes.countersByDay?.[day]?.[n] ?? 0]));
+  return out;
 }
 
 /** Vendor errors keep their own text; anything else is our bug, reported without a stack. */
@@ -142,10 +154,15 @@ function noteLookback(
   const older = window.filter((d) => d < oldestLive);
   const missing = older.filter((d) => !fetched.has(d));
   const limit = `${platform.id}: the live API reaches back ${platform.maxLookbackDays} days (to ${oldestLive})`;
-  if (missing.length === 0)
+  const span = (days: string[]) => `${days[0]} – ${days[days.length - 1]}`;
+  if (!input.store)
+    input.log.warn(
+      `${limit}; the ${older.length} older days (${span(older)}) are not counted with --no-store`,
+    );
+  else if (missing.length === 0)
     input.log.warn(`${limit}; the ${older.length} older days come from the history store`);
   else
     input.log.warn(
-      `${limit}; ${missing.length} of the ${older.length} older days (${missing[0]} – ${missing[missing.length - 1]}) are not in the history store and are not counted`,
+      `${limit}; ${missing.length} of the ${older.length} older days (${span(missing)}) are not in the history store and are not counted`,
     );
 }

@@ -2,8 +2,6 @@
 import { CommanderError } from "commander";
 import type { Io } from "./cli/context.ts";
 import { buildProgram } from "./cli/program.ts";
-import { runReport } from "./cli/report.ts";
-import { runSync } from "./cli/sync.ts";
 import { UsageError } from "./config/errors.ts";
 import type { RawFlags } from "./config/options.ts";
 import { AbortedError } from "./http/errors.ts";
@@ -34,11 +32,13 @@ async function main(argv: string[]): Promise<number> {
 
   const { program, sync } = buildProgram();
   let run: (() => Promise<number>) | undefined;
+  // Commands are loaded only when run, so `--help` and `--version` start without parsing the
+  // clients, schemas and renderers (most of the bundle).
   program.action((flags) => {
-    run = () => runReport(flags as RawFlags, io);
+    run = async () => (await import("./cli/report.ts")).runReport(flags as RawFlags, io);
   });
   sync.action((flags) => {
-    run = () => runSync(flags as RawFlags, io);
+    run = async () => (await import("./cli/sync.ts")).runSync(flags as RawFlags, io);
   });
   program.exitOverride();
   sync.exitOverride();

@@ -35,6 +35,7 @@ async function start(options: Partial<Parameters<typeof startCursorEmulator>[0]>
       headers: { authorization, "content-type": "application/json" },
       body: JSON.stringify(body),
     });
+    // biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary JSON answers
     return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
   };
   return { emu, post };
@@ -140,6 +141,16 @@ describe("cursor emulator: filtered-usage-events", () => {
     expect(both.body.totalUsageEventsCount).toBe(0);
   });
 
+  it("does not serve events after its clock (they have not happened yet)", async () => {
+    const { post } = await start({ events, now: () => new Date(day0 + 5_000) });
+    const res = await post("/teams/filtered-usage-events", {
+      startDate: day0 - DAY,
+      endDate: day0 + 2 * DAY,
+    });
+    expect(res.body.totalUsageEventsCount).toBe(3);
+    expect(res.body.period).toEqual({ startDate: day0 - DAY, endDate: day0 + 2 * DAY });
+  });
+
   it("serves the synthetic source by page without generating everything", async () => {
     const source = cursorSyntheticEvents({
       count: 10_000,
@@ -211,7 +222,13 @@ describe("cursor emulator: members and daily usage", () => {
 
     const res = await post("/teams/daily-usage-data", { startDate: start0, endDate: start0 + 30 * DAY - 1 });
     expect(res.status).toBe(200);
-    const rows = res.body.data as { email: string; day: string; agentRequests: number; date: number }[];
+    const rows = res.body.data as {
+      email: string;
+      day: string;
+      composerRequests: number;
+      chatRequests: number;
+      agentRequests: number;
+    }[];
     const keys = rows.map((r) => `${r.email} ${r.day}`);
     expect(new Set(keys).size).toBe(keys.length);
     const active = new Set(data.members.filter((m) => !m.isRemoved).map((m) => m.email));
@@ -227,7 +244,7 @@ describe("cursor emulator: members and daily usage", () => {
         active.has(e.userEmail.toLowerCase()) &&
         !e.serviceAccountId?.startsWith("sa_"),
     );
-    const sum = rows.reduce((s, r: any) => s + r.composerRequests + r.chatRequests + r.agentRequests, 0);
+    const sum = rows.reduce((s, r) => s + r.composerRequests + r.chatRequests + r.agentRequests, 0);
     expect(sum).toBe(inRange.length);
     expect(res.body).not.toHaveProperty("pagination");
   });

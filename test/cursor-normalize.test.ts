@@ -14,7 +14,13 @@ import { type CursorEvent, usageEventSchema } from "../src/platforms/cursor/sche
 const T = Date.parse("2026-05-07T10:00:00Z");
 const ev = (fields: Record<string, unknown>): CursorEvent =>
   usageEventSchema.parse({ timestamp: String(T), model: "gpt-5", kind: "Usage-based", ...fields });
-const tokens = (input: number, output: number, cacheWrite: number, cacheRead: number, totalCents: number) => ({
+const tokens = (
+  input: number,
+  output: number,
+  cacheWrite: number,
+  cacheRead: number,
+  totalCents: number,
+) => ({
   inputTokens: input,
   outputTokens: output,
   cacheWriteTokens: cacheWrite,
@@ -39,7 +45,11 @@ describe("event classification", () => {
   });
 
   it("keeps service accounts apart, even when they carry a runner's email", () => {
-    const sa = ev({ serviceAccountId: "sa_abc123", serviceAccountName: "Nightly CI Agent", userEmail: "r@x.com" });
+    const sa = ev({
+      serviceAccountId: "sa_abc123",
+      serviceAccountName: "Nightly CI Agent",
+      userEmail: "r@x.com",
+    });
     expect(identityOf(sa)).toEqual({ identity: "service-account:Nightly CI Agent", email: null });
     expect(identityOf(ev({ serviceAccountId: "sa_abc123" }))).toEqual({
       identity: "service-account:sa_abc123",
@@ -60,7 +70,9 @@ describe("event classification", () => {
     expect(eventCostNanos(ev({ chargedCents: 21.36232, tokenUsage: tokens(1, 1, 1, 1, 20.18232) }))).toBe(
       213_623_200,
     );
-    expect(eventCostNanos(ev({ tokenUsage: tokens(1, 1, 1, 1, 40.167), cursorTokenFee: 1.18 }))).toBe(413_470_000);
+    expect(eventCostNanos(ev({ tokenUsage: tokens(1, 1, 1, 1, 40.167), cursorTokenFee: 1.18 }))).toBe(
+      413_470_000,
+    );
     expect(eventCostNanos(ev({ tokenUsage: tokens(1, 1, 1, 1, 0.5) }))).toBe(5_000_000);
     expect(eventCostNanos(ev({ chargedCents: 8 }))).toBe(80_000_000);
     expect(eventCostNanos(ev({}))).toBe(0);
@@ -90,7 +102,12 @@ describe("event classification", () => {
 
 describe("fingerprints", () => {
   it("are equal for equal events and differ when any identifying field differs", () => {
-    const base = { userEmail: "a@x.com", chargedCents: 1.5, conversationId: "c1", tokenUsage: tokens(1, 2, 3, 4, 1) };
+    const base = {
+      userEmail: "a@x.com",
+      chargedCents: 1.5,
+      conversationId: "c1",
+      tokenUsage: tokens(1, 2, 3, 4, 1),
+    };
     const fp = fingerprint(ev(base));
     expect(fingerprint(ev({ ...base }))).toBe(fp);
     for (const change of [
@@ -125,10 +142,18 @@ describe("fingerprints", () => {
 });
 
 describe("WindowAggregator", () => {
-  const window = { startMs: Date.parse("2026-05-07T00:00:00Z"), endMs: Date.parse("2026-05-08T23:59:59.999Z") };
+  const window = {
+    startMs: Date.parse("2026-05-07T00:00:00Z"),
+    endMs: Date.parse("2026-05-08T23:59:59.999Z"),
+  };
   const a = ev({ userEmail: "A@x.com", chargedCents: 10, tokenUsage: tokens(1, 2, 3, 4, 9) });
   const b = ev({ userEmail: "a@x.com", timestamp: String(T + 1), chargedCents: 0.5 });
-  const errored = ev({ userEmail: "a@x.com", timestamp: String(T + 2), kind: "Errored, Not Charged", chargedCents: 7 });
+  const errored = ev({
+    userEmail: "a@x.com",
+    timestamp: String(T + 2),
+    kind: "Errored, Not Charged",
+    chargedCents: 7,
+  });
   const nextDay = ev({ userEmail: "a@x.com", timestamp: String(T + 86_400_000), chargedCents: 1 });
 
   it("folds events into (day, identity, model) rows and counts excluded events apart", () => {

@@ -14,7 +14,10 @@ describe("cursorWindows", () => {
   it("splits 75 days into 30 + 30 + 15, each ending on the last millisecond before the next", () => {
     const windows = cursorWindows([{ since: "2026-03-01", until: "2026-05-14" }], now);
     expect(windows.map(windowDays)).toEqual([30, 30, 15]);
-    expect(windows[0]).toEqual({ startMs: ms("2026-03-01T00:00:00Z"), endMs: ms("2026-03-30T23:59:59.999Z") });
+    expect(windows[0]).toEqual({
+      startMs: ms("2026-03-01T00:00:00Z"),
+      endMs: ms("2026-03-30T23:59:59.999Z"),
+    });
     expect(windows[1]!.startMs).toBe(windows[0]!.endMs + 1);
     expect(windows[2]!.startMs).toBe(windows[1]!.endMs + 1);
     expect(windows[2]!.endMs).toBe(ms("2026-05-14T23:59:59.999Z"));

@@ -26,7 +26,8 @@ describe("createRateLimiter", () => {
     const times: number[] = [];
     const started = Date.now();
     await Promise.all(Array.from({ length: 12 }, () => limiter.acquire().then(() => times.push(Date.now()))));
-    expect(maxInSpan(times, 110)).toBe(4);
+    // Measured in callbacks (a little after each grant), so check the bare window, not window + margin.
+    expect(maxInSpan(times, 100)).toBe(4);
     // 12 grants = 3 bursts of 4, two waits of 110 ms.
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(218);

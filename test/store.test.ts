@@ -256,7 +256,7 @@ describe("schema migration", () => {
     store = undefined;
     const check = createClient({ url: fileUrl(path) });
     expect((await check.execute("PRAGMA user_version")).rows[0]![0]).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
     const counts = await check.execute("SELECT day, row_count FROM fetched_days ORDER BY day");
     expect(counts.rows.map((r) => [r.day, r.row_count])).toEqual([
       ["2025-01-02", 2],

@@ -15,6 +15,8 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** Scale for backoff sleeps (tests use a small value so retries do not slow them down). */
   backoffScale?: number;
+  /** Page cap per cursor-paged request sequence (default MAX_PAGES); tests lower it to trip the guard fast. */
+  maxPages?: number;
   /** Injected clock, so "is this day over yet" and "fix the window end in the past" are testable. */
   now?: () => Date;
   /** List-price lookup for estimating cost where the vendor gives none (OpenAI). See src/pricing. */
@@ -34,6 +36,11 @@ export interface FetchNotes {
   warnings: string[];
   /** Extra counters for the JSON `platforms[]` entry, e.g. Cursor's `excludedEvents`. */
   counters: Record<string, number>;
+  /**
+   * The same counters split by UTC day (day → name → count) where the platform can tell, so the
+   * history store keeps them with each day. Given by the caller when it wants them.
+   */
+  countersByDay?: Record<string, Record<string, number>>;
 }
 
 export interface Platform {

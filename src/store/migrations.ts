@@ -45,6 +45,14 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // Side counts of a fetched day as JSON ({"excludedEvents": 3}), so a day served from the store
+      // reports the same counts as when it was fetched. Days stored before this have none.
+      "ALTER TABLE fetched_days ADD COLUMN counters TEXT NOT NULL DEFAULT '{}'",
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,11 +1,11 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
 import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client";
 import { UsageError } from "../config/errors.ts";
 import { isDay } from "../usage/days.ts";
 import type { PlatformId, UsageRow } from "../usage/types.ts";
 import { migrate } from "./migrations.ts";
-import { type Store, StoreError } from "./types.ts";
+import { type DayCounters, type Store, StoreError } from "./types.ts";
 
 /** Rows per INSERT: 500 × 12 parameters stays far below SQLite's 32 766-parameter limit. */
 const INSERT_CHUNK = 500;
@@ -42,7 +42,10 @@ export async function openSqliteStore(path: string, opts: { busyTimeoutMs?: numb
   const location = resolve(path);
   let client: Client | undefined;
   try {
-    mkdirSync(dirname(location), { recursive: true });
+    // The store holds emails: directories we create and a new file are private to the user. SQLite
+    // gives its -wal and -shm files the database file's mode. An existing file keeps its mode.
+    mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+    closeSync(openSync(location, "a", 0o600));
     client = createClient({ url: fileUrl(location), timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
     await migrate(client, location);
   } catch (e) {
@@ -90,9 +93,14 @@ class SqliteStore implements Store {
     days: readonly string[],
     rows: readonly UsageRow[],
     fetchedAt: number,
+    counters: DayCounters = {},
   ): Promise<void> {
     const uniqueDays = [...new Set(days)];
     if (uniqueDays.length === 0) return;
+    const countersJson = new Map(uniqueDays.map((d) => [d, countersOf(platform, d, counters[d])]));
+    for (const d of Object.keys(counters))
+      if (!countersJson.has(d))
+        throw new StoreError(`${platform} counters for ${d}, a day not being replaced`);
     const merged = mergeRows(platform, new Set(uniqueDays), rows);
     if (!Number.isSafeInteger(fetchedAt))
       throw new StoreError(`fetchedAt must be epoch ms, got ${fetchedAt}`);
@@ -128,9 +136,10 @@ class SqliteStore implements Store {
     for (const part of chunks(uniqueDays, DAY_CHUNK)) {
       stmts.push({
         sql:
-          `INSERT INTO fetched_days (platform, day, fetched_at, row_count) VALUES ${marks(part.length, "(?, ?, ?, ?)")} ` +
-          "ON CONFLICT (platform, day) DO UPDATE SET fetched_at = excluded.fetched_at, row_count = excluded.row_count",
-        args: part.flatMap((d) => [platform, d, fetchedAt, perDay.get(d)!]),
+          `INSERT INTO fetched_days (platform, day, fetched_at, row_count, counters) VALUES ${marks(part.length, "(?, ?, ?, ?, ?)")} ` +
+          "ON CONFLICT (platform, day) DO UPDATE SET fetched_at = excluded.fetched_at, " +
+          "row_count = excluded.row_count, counters = excluded.counters",
+        args: part.flatMap((d) => [platform, d, fetchedAt, perDay.get(d)!, countersJson.get(d)!]),
       });
     }
     try {
@@ -139,6 +148,20 @@ class SqliteStore implements Store {
       await this.client.batch(stmts, "write");
     } catch (e) {
       throw this.fail(`storing ${platform} days`, e);
+    }
+  }
+
+  async readCounters(platform: PlatformId, since: string, until: string): Promise<Record<string, number>> {
+    try {
+      const rs = await this.client.execute({
+        sql:
+          "SELECT c.key AS name, sum(c.value) AS total FROM fetched_days f, json_each(f.counters) c " +
+          "WHERE f.platform = ? AND f.day BETWEEN ? AND ? GROUP BY c.key ORDER BY c.key",
+        args: [platform, since, until],
+      });
+      return Object.fromEntries(rs.rows.map((r) => [String(r.name), Number(r.total)]));
+    } catch (e) {
+      throw this.fail("reading counters", e);
     }
   }
 
@@ -228,6 +251,18 @@ function fromJson(r: JsonRow): UsageRow {
     costNanos: r[10],
     costEstimated: r[11] === 1,
   };
+}
+
+/** One day's counters as stored JSON; only safe integers, so sums stay exact. */
+function countersOf(
+  platform: PlatformId,
+  day: string,
+  counters: Readonly<Record<string, number>> = {},
+): string {
+  for (const [name, value] of Object.entries(counters))
+    if (!Number.isSafeInteger(value))
+      throw new StoreError(`${platform} ${day} counter ${name} is not an integer: ${value}`);
+  return JSON.stringify(counters);
 }
 
 /**

@@ -15,17 +15,24 @@ export interface Store {
    * `days` as fetched at `fetchedAt` (a day without rows is "fetched, empty"). Every row must be of
    * `platform` and of one of `days`, else nothing is written. Rows sharing a key are summed.
    * Pass as `fetchedAt` the time the fetch started, so a day still open then never counts as settled.
+   * `counters` (day → name → count, e.g. Cursor's excluded events) are kept with each day.
    */
   replaceDays(
     platform: PlatformId,
     days: readonly string[],
     rows: readonly UsageRow[],
     fetchedAt: number,
+    counters?: DayCounters,
   ): Promise<void>;
+  /** The stored counters of `platform` summed over the fetched days of `since..until`. */
+  readCounters(platform: PlatformId, since: string, until: string): Promise<Record<string, number>>;
   /** The stored rows of `platforms` for `since..until`, as one consistent snapshot. */
   readRows(platforms: readonly PlatformId[], since: string, until: string): AsyncIterable<UsageRow>;
   close(): Promise<void>;
 }
+
+/** day → counter name → count. */
+export type DayCounters = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
 /** The store failed at run time (locked too long, disk full, corrupt file, a bad row from our code). */
 export class StoreError extends Error {

@@ -79,17 +79,16 @@ function row(member: TeamMember, day: string, t: Tally | undefined): DailyRow {
  * idle days. Removed users and service accounts never appear (they are not team members).
  */
 export function dailyUsage(
-  allMembers: readonly TeamMember[],
-  source: CursorEventSource,
+  state: { members: readonly TeamMember[]; source: CursorEventSource; now: () => number },
   startDate: number,
   endDate: number,
   paging?: { page: number; pageSize: number },
 ) {
-  const members = allMembers.filter((m) => !m.isRemoved).sort((a, b) => a.email.localeCompare(b.email));
+  const members = state.members.filter((m) => !m.isRemoved).sort((a, b) => a.email.localeCompare(b.email));
   const byEmail = new Map(members.map((m) => [m.email.toLowerCase(), m]));
   const tallies = new Map<string, Tally>();
-  const query = { startMs: startDate, endMs: endDate };
-  for (const e of source.slice(query, 0, source.count(query))) {
+  const query = { startMs: startDate, endMs: Math.min(endDate, state.now()) };
+  for (const e of state.source.slice(query, 0, state.source.count(query))) {
     const email = e.userEmail?.trim().toLowerCase();
     if (!email || !byEmail.has(email)) continue;
     const key = `${email} ${dayOf(Number(e.timestamp))}`;

@@ -19,6 +19,8 @@ export interface CursorEmulatorOptions {
   retryAfterHeader?: boolean;
   /** false: every authenticated call gets 403 "Enterprise access required". */
   enterprise?: boolean;
+  /** The emulator's clock: events after it are not served (they have not happened). Default: real clock. */
+  now?: () => Date;
 }
 
 export interface CursorEmulator extends EmulatorServer {
@@ -45,6 +47,7 @@ export async function startCursorEmulator(options: CursorEmulatorOptions): Promi
     },
     retryAfterHeader: options.retryAfterHeader ?? false,
     rateLimited: 0,
+    now: () => (options.now?.() ?? new Date()).getTime(),
   };
   const server = await startServer({
     handler: cursorHandler(state),

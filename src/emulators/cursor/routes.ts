@@ -14,6 +14,8 @@ export interface CursorState {
   retryAfterHeader: boolean;
   /** 429s sent by the rate limit (injected faults are not counted). */
   rateLimited: number;
+  /** The emulator's clock: events after it have not happened yet and are not served. */
+  now: () => number;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -118,7 +120,7 @@ function usageEvents(state: CursorState, raw: unknown): EmulatorResponse {
   // Above the documented maximum we answer 400 rather than clamp: a client relying on more is wrong.
   if (!isInt(pageSize, 1, 1000)) return fail(400, "pageSize must be between 1 and 1000");
 
-  const query: EventQuery = { startMs: startDate, endMs: endDate };
+  const query: EventQuery = { startMs: startDate, endMs: Math.min(endDate, state.now()) };
   if (typeof body.email === "string") query.email = body.email;
   if (typeof body.serviceAccountId === "string") query.serviceAccountId = body.serviceAccountId;
   const empty = (total = 0) => eventsPage(total, page, pageSize, [], startDate, endDate);
@@ -128,7 +130,7 @@ function usageEvents(state: CursorState, raw: unknown): EmulatorResponse {
     if (query.email !== undefined && query.email.trim().toLowerCase() !== member.email) return empty();
     query.email = member.email;
   }
-  const total = startDate > endDate ? 0 : state.source.count(query);
+  const total = query.startMs > query.endMs ? 0 : state.source.count(query);
   const events = total === 0 ? [] : state.source.slice(query, (page - 1) * pageSize, pageSize);
   return eventsPage(total, page, pageSize, events.map(wire), startDate, endDate);
 }
@@ -176,12 +178,6 @@ function dailyUsageRoute(state: CursorState, raw: unknown): EmulatorResponse {
     return fail(400, "page and pageSize must be positive integers");
   return {
     status: 200,
-    body: dailyUsage(
-      state.members,
-      state.source,
-      body.startDate,
-      body.endDate,
-      paged ? (body as never) : undefined,
-    ),
+    body: dailyUsage(state, body.startDate, body.endDate, paged ? (body as never) : undefined),
   };
 }

@@ -36,13 +36,18 @@ export async function fetchClaudeDay(
     "user-agent": userAgent,
   };
   const records: ClaudeCodeRecordBody[] = [];
-  const pages = paginateCursor("claude", `claude_code usage for ${day}`, async (cursor) => {
-    const query = new URLSearchParams({ starting_at: day, limit: String(pageLimit) });
-    if (cursor) query.set("page", cursor);
-    const res = await requestJson({ platform: "claude", client, path: USAGE_PATH, query, headers });
-    const page = parseOrThrow("claude", claudeCodePageSchema, res.body);
-    return { items: page.data, hasMore: page.has_more, nextCursor: page.next_page ?? null };
-  });
+  const pages = paginateCursor(
+    "claude",
+    `claude_code usage for ${day}`,
+    async (cursor) => {
+      const query = new URLSearchParams({ starting_at: day, limit: String(pageLimit) });
+      if (cursor) query.set("page", cursor);
+      const res = await requestJson({ platform: "claude", client, path: USAGE_PATH, query, headers });
+      const page = parseOrThrow("claude", claudeCodePageSchema, res.body);
+      return { items: page.data, hasMore: page.has_more, nextCursor: page.next_page ?? null };
+    },
+    client.maxPages,
+  );
   for await (const items of pages) records.push(...items);
   return records;
 }

@@ -24,7 +24,10 @@ export class WindowAggregator {
   /** Distinct events seen (fingerprints), excluded ones included: compared with the API's total. */
   unique = 0;
   excluded = 0;
+  /** `excluded` by UTC day. */
+  readonly excludedByDay = new Map<string, number>();
   private repeatedExcluded = 0;
+  private readonly repeatedExcludedByDay = new Map<string, number>();
   repeated = 0;
   /** Events the API returned outside the requested bounds; ignored so no day is counted twice. */
   outside = 0;
@@ -45,6 +48,9 @@ export class WindowAggregator {
     if (fresh) this.unique++;
     else this.repeated++;
     if (isExcluded(event)) {
+      const byDay = fresh ? this.excludedByDay : this.repeatedExcludedByDay;
+      const day = this.dayOf(ms);
+      byDay.set(day, (byDay.get(day) ?? 0) + 1);
       if (fresh) this.excluded++;
       else this.repeatedExcluded++;
       return;
@@ -108,6 +114,9 @@ export class WindowAggregator {
       }
       this.excluded += this.repeatedExcluded;
       this.repeatedExcluded = 0;
+      for (const [day, n] of this.repeatedExcludedByDay)
+        this.excludedByDay.set(day, (this.excludedByDay.get(day) ?? 0) + n);
+      this.repeatedExcludedByDay.clear();
       this.repeats.clear();
     }
     return [...this.rows.values()];

@@ -89,6 +89,10 @@ export async function* fetchCursorWindows(
       if (shifted) await repair(run, get, pageSize, notes);
       const rows = run.agg.finish(shifted);
       notes.counters.excludedEvents = (notes.counters.excludedEvents ?? 0) + run.agg.excluded;
+      const byDay = notes.countersByDay;
+      if (byDay)
+        for (const [day, n] of run.agg.excludedByDay)
+          byDay[day] = { ...byDay[day], excludedEvents: (byDay[day]?.excludedEvents ?? 0) + n };
       if (run.agg.outside > 0)
         notes.warnings.push(
           `cursor: the API returned ${run.agg.outside} event(s) outside ${label(run.window)}; they were ignored`,

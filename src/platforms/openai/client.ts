@@ -46,26 +46,31 @@ export async function* fetchUsageBuckets(
   slice: UsageSlice,
 ): AsyncGenerator<BucketBody[]> {
   const what = `completions usage ${slice.since}..${slice.until}`;
-  const pages = paginateCursor("openai", what, async (cursor) => {
-    const query = new URLSearchParams({
-      start_time: String(slice.startTime),
-      end_time: String(slice.endTime),
-      bucket_width: "1d",
-    });
-    query.append("group_by[]", "user_id");
-    query.append("group_by[]", "model");
-    query.set("limit", String(MAX_DAYS_PER_REQUEST));
-    if (cursor) query.set("page", cursor);
-    const res = await requestJson({
-      platform: "openai",
-      client,
-      path: USAGE_PATH,
-      query,
-      headers: headers(client),
-    });
-    const page = parseOrThrow("openai", usagePageSchema, res.body);
-    return { items: page.data, hasMore: page.has_more, nextCursor: page.next_page ?? null };
-  });
+  const pages = paginateCursor(
+    "openai",
+    what,
+    async (cursor) => {
+      const query = new URLSearchParams({
+        start_time: String(slice.startTime),
+        end_time: String(slice.endTime),
+        bucket_width: "1d",
+      });
+      query.append("group_by[]", "user_id");
+      query.append("group_by[]", "model");
+      query.set("limit", String(MAX_DAYS_PER_REQUEST));
+      if (cursor) query.set("page", cursor);
+      const res = await requestJson({
+        platform: "openai",
+        client,
+        path: USAGE_PATH,
+        query,
+        headers: headers(client),
+      });
+      const page = parseOrThrow("openai", usagePageSchema, res.body);
+      return { items: page.data, hasMore: page.has_more, nextCursor: page.next_page ?? null };
+    },
+    client.maxPages,
+  );
   let held: BucketBody | undefined;
   for await (const buckets of pages) {
     const complete: BucketBody[] = [];
@@ -85,19 +90,24 @@ export async function* fetchUsageBuckets(
 /** Every user of the organisation: id → lower-cased email (null when the API has none). */
 export async function listUsers(client: ClientOptions): Promise<Map<string, string | null>> {
   const emails = new Map<string, string | null>();
-  const pages = paginateCursor("openai", "users list", async (cursor) => {
-    const query = new URLSearchParams({ limit: String(USERS_PAGE_LIMIT) });
-    if (cursor) query.set("after", cursor);
-    const res = await requestJson({
-      platform: "openai",
-      client,
-      path: USERS_PATH,
-      query,
-      headers: headers(client),
-    });
-    const page = parseOrThrow("openai", userListSchema, res.body);
-    return { items: page.data, hasMore: page.has_more, nextCursor: page.last_id ?? null };
-  });
+  const pages = paginateCursor(
+    "openai",
+    "users list",
+    async (cursor) => {
+      const query = new URLSearchParams({ limit: String(USERS_PAGE_LIMIT) });
+      if (cursor) query.set("after", cursor);
+      const res = await requestJson({
+        platform: "openai",
+        client,
+        path: USERS_PATH,
+        query,
+        headers: headers(client),
+      });
+      const page = parseOrThrow("openai", userListSchema, res.body);
+      return { items: page.data, hasMore: page.has_more, nextCursor: page.last_id ?? null };
+    },
+    client.maxPages,
+  );
   for await (const users of pages) for (const user of users) emails.set(user.id, emailOf(user));
   return emails;
 }
