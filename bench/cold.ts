@@ -108,7 +108,8 @@ export async function coldRuns(
       wallRuns.push(child.wallMs);
       for (const id of cliPlatforms) {
         const log = logs(set)[id];
-        const f = (figures[id] ??= { bound: b[id], requests: [], rejected: 0, doneMs: 0, done: [] });
+        figures[id] ??= { bound: b[id], requests: [], rejected: 0, doneMs: 0, done: [] };
+        const f = figures[id];
         f.requests.push(log.length);
         f.rejected += log.filter((r) => r.status === 429).length;
         f.done.push(Math.max(...log.map((r) => r.at)) - child.startedEpoch);

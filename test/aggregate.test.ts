@@ -1,23 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { Aggregator } from "../src/usage/aggregate.ts";
-import type { UsageRow } from "../src/usage/types.ts";
+import { emptyRow, type UsageRow } from "../src/usage/types.ts";
 
 function row(partial: Partial<UsageRow>): UsageRow {
-  return {
+  const key = {
     platform: "claude",
     day: "2026-11-01",
     identity: "a@x.com",
     email: "a@x.com",
     model: "m",
-    requests: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    costNanos: 0,
-    costEstimated: false,
-    ...partial,
-  };
+  } as const;
+  return { ...emptyRow({ ...key, costEstimated: false }), ...partial };
 }
 
 const build = (

@@ -2,8 +2,9 @@
  * Keys must never reach output. Vendors echo parts of keys in messages ("sk-admin-****1234"), so
  * besides the exact keys we also blank anything shaped like a vendor key.
  */
+// A match never ends in "." or "-", so the full stop after an echoed key stays in the sentence.
 const KEY_SHAPES =
-  /\b(?:sk-ant-[\w*.-]+|sk-admin-[\w*.-]+|sk-proj-[\w*.-]+|sk-[\w*]{3,}[\w*.-]*|crsr_[\w*.-]+|key_[A-Za-z0-9*]{16,})/g;
+  /\b(?:sk-ant-[\w*.-]*[\w*]|sk-admin-[\w*.-]*[\w*]|sk-proj-[\w*.-]*[\w*]|sk-[\w*]{3,}(?:[\w*.-]*[\w*])?|crsr_[\w*.-]*[\w*]|key_[A-Za-z0-9*]{16,})/g;
 
 const known = new Set<string>();
 

@@ -42,3 +42,18 @@ export function totalTokens(
 ) {
   return r.inputTokens + r.outputTokens + r.cacheReadTokens + r.cacheWriteTokens;
 }
+
+/** A row with zero usage, to accumulate into. */
+export function emptyRow(
+  key: Pick<UsageRow, "platform" | "day" | "identity" | "email" | "model" | "costEstimated">,
+): UsageRow {
+  return {
+    ...key,
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costNanos: 0,
+  };
+}

@@ -1,5 +1,6 @@
 import { centsToNanos } from "../../usage/money.ts";
 import type { UsageRow } from "../../usage/types.ts";
+import { emptyRow } from "../../usage/types.ts";
 import type { FetchNotes } from "../types.ts";
 import type { ClaudeCodeRecordBody } from "./schema.ts";
 
@@ -43,20 +44,14 @@ export function normalizeClaudeRecords(
     const key = `${day}\u0000${actor.identity}\u0000${model}`;
     let row = rows.get(key);
     if (!row) {
-      row = {
+      row = emptyRow({
         platform: "claude",
         day,
         identity: actor.identity,
         email: actor.email,
         model,
-        requests: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        costNanos: 0,
         costEstimated: false,
-      };
+      });
       rows.set(key, row);
     }
     return row;

@@ -1,6 +1,7 @@
 import { estimateCostNanos, type PriceLookup } from "../../pricing/lookup.ts";
 import { dayOf } from "../../usage/days.ts";
 import type { UsageRow } from "../../usage/types.ts";
+import { emptyRow } from "../../usage/types.ts";
 import type { BucketBody, CompletionsResultBody } from "./schema.ts";
 
 /** Identity of usage that no user can be tied to (service-account or untracked keys). */
@@ -37,20 +38,14 @@ export function normalizeBuckets(buckets: readonly BucketBody[], ctx: NormalizeC
       const key = `${day}\u0000${identity}\u0000${model}`;
       let row = rows.get(key);
       if (!row) {
-        row = {
+        row = emptyRow({
           platform: "openai",
           day,
           identity,
           email: result.user_id ? ctx.emailOf(result.user_id) : null,
           model,
-          requests: 0,
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheReadTokens: 0,
-          cacheWriteTokens: 0,
-          costNanos: 0,
           costEstimated: true,
-        };
+        });
         rows.set(key, row);
       }
       const tokens = splitTokens(result);
