@@ -37,6 +37,10 @@ export interface ColdResult {
   cliPlatforms: PlatformId[];
   wallMs: number;
   wallRuns: number[];
+  /** Median time from spawn to the first answer of any emulator (start-up + one latency). */
+  firstAnswerMs: number;
+  /** Lower bounds of all three platforms under the real limits. */
+  bounds: Record<PlatformId, Bound>;
   /** Bound of the CLI run: platforms run in parallel, so the largest of theirs. */
   boundMs: number;
   platforms: Partial<Record<PlatformId, PlatformFigure>>;
@@ -84,28 +88,39 @@ function bounds(set: EmulatorSet, w: Window, limit: RateLimit): Record<PlatformI
 
 /**
  * Cold runs of the built CLI (`--no-store --json`) against fresh emulators with 100 ms latency and
- * Cursor's real rate limit. When `scaleCursor` is set, Cursor is left out of the CLI run and
- * measured in-process instead, with the limit's window shortened in both emulator and client.
+ * Cursor's real rate limit. When Cursor needs more requests than one rate window allows and `full`
+ * is off, each run would wait out whole minutes: Cursor is then left out of the CLI run and measured
+ * in-process instead, with the limit's window divided by `scale` in both emulator and client.
  */
 export async function coldRuns(
   config: ColdConfig,
   runs: number,
-  scaleCursor: number | undefined,
+  options: { full: boolean; scale: number },
 ): Promise<ColdResult> {
   const w = windowOf(config.days);
-  const cliPlatforms: PlatformId[] = scaleCursor ? ["claude", "openai"] : ["claude", "openai", "cursor"];
   const figures: Partial<Record<PlatformId, PlatformFigure & { done: number[] }>> = {};
   const wallRuns: number[] = [];
+  const firstRuns: number[] = [];
+  let allBounds: Record<PlatformId, Bound> | undefined;
+  let cliPlatforms: PlatformId[] = ["claude", "openai", "cursor"];
+  let scaled = false;
   for (let run = 0; run < runs; run++) {
     const set = await start(config, CURSOR_LIMIT.windowMs);
     try {
       const b = bounds(set, w, CURSOR_LIMIT);
+      allBounds = b;
+      if (run === 0 && !options.full && b.cursor.requests > CURSOR_LIMIT.requests) {
+        scaled = true;
+        cliPlatforms = ["claude", "openai"];
+      }
       const child = await runNode(
         [CLI, "--days", String(config.days), "--platform", cliPlatforms.join(","), "--no-store", "--json"],
         { ...set.env, AI_USAGE_NOW: NOW.toISOString() },
       );
       parseReport(child, `${config.people} people, ${config.days} days`);
       wallRuns.push(child.wallMs);
+      const first = cliPlatforms.flatMap((id) => logs(set)[id].map((r) => r.at));
+      firstRuns.push(Math.min(...first) - child.startedEpoch);
       for (const id of cliPlatforms) {
         const log = logs(set)[id];
         figures[id] ??= { bound: b[id], requests: [], rejected: 0, doneMs: 0, done: [] };
@@ -126,13 +141,15 @@ export async function coldRuns(
     cliPlatforms,
     wallMs: median(wallRuns),
     wallRuns,
+    firstAnswerMs: median(firstRuns),
+    bounds: allBounds!,
     boundMs: Math.max(...cliPlatforms.map((id) => platforms[id]!.bound.ms)),
     platforms,
   };
-  if (scaleCursor) result.cursorScaled = await scaledCursor(config, runs, scaleCursor);
   say(
-    `${config.people} people × ${config.days} days: CLI ${(result.wallMs / 1000).toFixed(2)} s (bound ${(result.boundMs / 1000).toFixed(2)} s)`,
+    `${config.people} people × ${config.days} days: CLI (${cliPlatforms.join(", ")}) ${(result.wallMs / 1000).toFixed(2)} s, bound ${(result.boundMs / 1000).toFixed(2)} s`,
   );
+  if (scaled) result.cursorScaled = await scaledCursor(config, runs, options.scale);
   return result;
 }
 

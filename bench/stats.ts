@@ -27,6 +27,9 @@ export function machine(): Machine {
   };
 }
 
+/** The targets. */
+export const TARGETS = { coldRatio: 1.15, cpuMs: 3000, rssMb: 250, startupRatio: 1.3 };
+
 export const seconds = (ms: number, digits = 2) => (ms / 1000).toFixed(digits);
 export const ratio = (value: number, bound: number) => (value / bound).toFixed(2);
 export const mark = (ok: boolean) => (ok ? "yes" : "**no**");

@@ -42,7 +42,10 @@ async function main(argv: string[]): Promise<number> {
   });
   program.exitOverride();
   sync.exitOverride();
-  program.configureOutput({ writeErr: (s) => io.stderr(s.replace(/^error: /, "ai-usage: ")) });
+  // Commander echoes what was typed, which may be a pasted key.
+  const output = { writeErr: (s: string) => io.stderr(redact(s.replace(/^error: /, "ai-usage: "))) };
+  program.configureOutput(output);
+  sync.configureOutput(output);
   try {
     io.now = clock(process.env.AI_USAGE_NOW);
     program.parse(argv);

@@ -1,3 +1,5 @@
+import { cleanForTerminal } from "./render/sanitize.ts";
+
 /** stderr logger. Data goes to stdout; everything else comes through here. */
 export interface Logger {
   warn(message: string): void;
@@ -11,12 +13,13 @@ export function createLogger(opts: {
   write?: (s: string) => void;
 }): Logger {
   const write = opts.write ?? ((s: string) => process.stderr.write(s));
+  // Messages quote vendor strings (model ids, error text): one line each, nothing a terminal acts on.
   return {
     warn: (m) => {
-      if (!opts.quiet) write(`${m}\n`);
+      if (!opts.quiet) write(`${cleanForTerminal(m)}\n`);
     },
     debug: (m) => {
-      if (opts.verbose) write(`${m}\n`);
+      if (opts.verbose) write(`${cleanForTerminal(m)}\n`);
     },
   };
 }

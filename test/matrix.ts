@@ -1,5 +1,9 @@
 import { expect } from "vitest";
-import { anthropicData, type ClaudeCodeRecord, startAnthropicEmulator } from "../src/emulators/anthropic/index.ts";
+import {
+  anthropicData,
+  type ClaudeCodeRecord,
+  startAnthropicEmulator,
+} from "../src/emulators/anthropic/index.ts";
 import type { CursorData } from "../src/emulators/cursor/data.ts";
 import { type CursorEmulator, cursorData, startCursorEmulator } from "../src/emulators/cursor/index.ts";
 import { type OpenAIData, openaiData, startOpenAIEmulator } from "../src/emulators/openai/index.ts";
@@ -10,7 +14,7 @@ import { createCursorPlatform } from "../src/platforms/cursor/index.ts";
 import { platforms } from "../src/platforms/index.ts";
 import type { ClientOptions, DayRange, FetchNotes, Platform } from "../src/platforms/types.ts";
 import type { PlatformId, UsageRow } from "../src/usage/types.ts";
-import { type CliResult, NOW, runCli, type RunOptions } from "./cli.ts";
+import { type CliResult, NOW, type RunOptions, runCli } from "./cli.ts";
 
 /**
  * Shared pieces of the reliability matrix: emulators that accept only distinctive keys, in-process
@@ -87,7 +91,11 @@ export interface Vendors {
 /** A small generated organisation over RANGE. */
 export function smallOrgData(seed = 11, people = 6): VendorData {
   const org = generateOrg({ seed, people });
-  return { anthropic: anthropicData(org, RANGE), openai: openaiData(org, RANGE), cursor: cursorData(org, RANGE) };
+  return {
+    anthropic: anthropicData(org, RANGE),
+    openai: openaiData(org, RANGE),
+    cursor: cursorData(org, RANGE),
+  };
 }
 
 /** The three emulators with the distinctive keys, no Cursor rate limit, the pinned clock. */
@@ -157,7 +165,8 @@ export async function fetchPlatform(
     fetch: globalThis.fetch,
     now: () => new Date(NOW),
     backoffScale: 0.001,
-    timeoutMs: 300,
+    // Generous unless a test trips it on purpose: two cores running spawned CLIs can stall a loop.
+    timeoutMs: 2_000,
     log: out.logger(),
     ...overrides,
   };

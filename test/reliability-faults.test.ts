@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCursorEmulator } from "../src/emulators/cursor/index.ts";
-import type { Fault, FaultRule, LoggedRequest } from "../src/emulators/server.ts";
+import {
+  delay,
+  type EmulatorServer,
+  type Fault,
+  type FaultRule,
+  type LoggedRequest,
+} from "../src/emulators/server.ts";
 import {
   ApiError,
   AuthenticationError,
@@ -8,7 +14,7 @@ import {
   NotFoundError,
   PagingError,
   PermissionDeniedError,
-  PlatformError,
+  type PlatformError,
   RateLimitError,
   ResponseShapeError,
   ServerError,
@@ -17,13 +23,18 @@ import {
 import { DEFAULT_MAX_ATTEMPTS } from "../src/http/request.ts";
 import type { ClientOptions } from "../src/platforms/types.ts";
 import type { PlatformId, UsageRow } from "../src/usage/types.ts";
+import type { RunOptions } from "./cli.ts";
 import {
+  CLI_RANGE,
   expectedSums,
+  expectNoStack,
   fetchPlatform,
   KEYS,
   NON_ADMIN_KEYS,
   OutputLog,
   PLATFORM_IDS,
+  RANGE,
+  runRecorded,
   server,
   sorted,
   startVendors,
@@ -40,6 +51,8 @@ import {
 
 const out = new OutputLog();
 let v: Vendors;
+/** Slow answers are logged when they finally arrive, after their test: they get their own emulators. */
+let slowV: Vendors;
 const clean = {} as Record<PlatformId, UsageRow[]>;
 const cleanRequests = {} as Record<PlatformId, number>;
 const USAGE_PATH: Record<PlatformId, string> = {
@@ -49,7 +62,7 @@ const USAGE_PATH: Record<PlatformId, string> = {
 };
 
 beforeAll(async () => {
-  v = await startVendors();
+  [v, slowV] = await Promise.all([startVendors(), startVendors()]);
   for (const id of PLATFORM_IDS) {
     const before = usageRequests(id).length;
     const res = await fetchPlatform(id, v, out);
@@ -60,12 +73,12 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await v.close();
+  await Promise.all([v.close(), slowV.close()]);
   out.expectNoSecrets();
 });
 
-function usageRequests(id: PlatformId, since = 0): LoggedRequest[] {
-  return server(v, id)
+function usageRequests(id: PlatformId, since = 0, vendors = v): LoggedRequest[] {
+  return server(vendors, id)
     .requests.slice(since)
     .filter((r) => r.path.includes(USAGE_PATH[id]));
 }
@@ -80,18 +93,35 @@ function maxRepeats(requests: readonly LoggedRequest[]): number {
   return Math.max(0, ...seen.values());
 }
 
+/** Waits until the request log stops growing. */
+async function settled(emu: EmulatorServer): Promise<void> {
+  for (let n = -1; n !== emu.requests.length; ) {
+    n = emu.requests.length;
+    await delay(15);
+  }
+}
+
 /** Injects `rules` on the platform's usage route, runs the fetch, clears the faults. */
 async function withFaults(id: PlatformId, rules: FaultRule[], overrides: Partial<ClientOptions> = {}) {
-  const emu = server(v, id);
+  const slow = rules.some((r) => r.fault.kind === "slow");
+  const vendors = slow ? slowV : v;
+  if (slow) overrides = { timeoutMs: 300, ...overrides };
+  const emu = server(vendors, id);
+  await settled(emu);
   const since = emu.requests.length;
   for (const rule of rules) emu.inject({ path: USAGE_PATH[id], ...rule });
   try {
-    const res = await fetchPlatform(id, v, out, overrides);
-    return { ...res, requests: usageRequests(id, since) };
+    const res = await fetchPlatform(id, vendors, out, overrides);
+    // Requests the client aborted (other days, once one failed) are logged when the server answers.
+    await settled(emu);
+    return { ...res, requests: usageRequests(id, since, vendors) };
   } finally {
-    v.clearFaults();
+    vendors.clearFaults();
   }
 }
+
+/** Any of the typed error classes (their constructors differ). */
+type ErrorClass = new (...args: never[]) => PlatformError;
 
 const status = (code: number, headers?: Record<string, string>): Fault => ({
   kind: "status",
@@ -124,7 +154,7 @@ describe("transient faults: the fetch completes with exactly the clean rows", ()
   });
 });
 
-const FOREVER: Array<{ name: string; fault: Fault; error: typeof PlatformError; message: RegExp }> = [
+const FOREVER: Array<{ name: string; fault: Fault; error: ErrorClass; message: RegExp }> = [
   { name: "503 that never ends", fault: status(503), error: ServerError, message: /^HTTP 503: \S/ },
   {
     name: "429 that never ends",
@@ -132,14 +162,24 @@ const FOREVER: Array<{ name: string; fault: Fault; error: typeof PlatformError; 
     error: RateLimitError,
     message: /^HTTP 429: \S/,
   },
-  { name: "resets that never end", fault: { kind: "reset" }, error: ConnectionError, message: /\S/ },
+  {
+    name: "resets that never end",
+    fault: { kind: "reset" },
+    error: ConnectionError,
+    message: /^connection failed \(/,
+  },
   {
     name: "a server that never answers in time",
     fault: { kind: "slow", delayMs: 2000 },
     error: TimeoutError,
     message: /^no response within 0\.3 s$/,
   },
-  { name: "bodies that are always cut off", fault: { kind: "truncate" }, error: ConnectionError, message: /\S/ },
+  {
+    name: "bodies that are always cut off",
+    fault: { kind: "truncate" },
+    error: ConnectionError,
+    message: /^connection closed before the response was complete \(/,
+  },
 ];
 
 describe("a request that keeps failing: bounded retries, then one clear platform error", () => {
@@ -163,7 +203,9 @@ function stringForNumber(id: PlatformId): Fault {
   return {
     kind: "mutate",
     mutate: (body) => {
-      const b = body as Record<string, any>;
+      // A copy: the Cursor emulator shares nested objects with its stored events.
+      // biome-ignore lint/suspicious/noExplicitAny: reaching into vendor JSON to break one field
+      const b = structuredClone(body) as Record<string, any>;
       if (id === "claude" && b.data[0]) {
         b.data[0].core_metrics.num_sessions = String(b.data[0].core_metrics.num_sessions);
         broken = "data[0].core_metrics.num_sessions";
@@ -194,7 +236,7 @@ const withoutData = (id: PlatformId): Fault => ({
 
 interface PermanentCase {
   name: string;
-  error: typeof PlatformError;
+  error: ErrorClass;
   /** Faults to inject, or client overrides (another key, another server). */
   setup: (id: PlatformId) => Promise<{ rules?: FaultRule[]; overrides?: Partial<ClientOptions> }>;
   message: (id: PlatformId) => string | RegExp;
@@ -230,7 +272,8 @@ const PERMANENT: PermanentCase[] = [
     message: (id) =>
       ({
         claude: "HTTP 403: This endpoint requires an Admin API key.",
-        openai: /^HTTP 403: You have insufficient permissions for this operation\. Missing scopes: api\.usage\.read\./,
+        openai:
+          /^HTTP 403: You have insufficient permissions for this operation\. Missing scopes: api\.usage\.read\./,
         cursor: "HTTP 403: Enterprise access required",
       })[id],
   },
@@ -271,7 +314,8 @@ describe("permanent faults: one typed error naming the status or field, never re
     const want = c.message(id);
     if (typeof want === "string") expect(res.error!.message).toBe(want);
     else expect(res.error!.message).toMatch(want);
-    if (res.error instanceof ApiError) expect(res.error.message).toMatch(new RegExp(`^HTTP ${res.error.status}: `));
+    if (res.error instanceof ApiError)
+      expect(res.error.message).toMatch(new RegExp(`^HTTP ${res.error.status}: `));
     if (broken) {
       expect((res.error as ResponseShapeError).field).toBe(broken);
       expect(res.error!.message).toContain(broken);
@@ -284,7 +328,11 @@ describe("permanent faults: one typed error naming the status or field, never re
 function endlessPages(count: number): FaultRule[] {
   return Array.from({ length: count }, (_, i) => ({
     times: 1,
-    fault: { kind: "status", status: 200, body: { data: [], has_more: true, next_page: `page_endless_${i}` } },
+    fault: {
+      kind: "status",
+      status: 200,
+      body: { data: [], has_more: true, next_page: `page_endless_${i}` },
+    },
   }));
 }
 const page200 = (body: unknown): Fault => ({ kind: "status", status: 200, body });
@@ -336,7 +384,11 @@ const PAGING: Array<{
       {
         fault: {
           kind: "mutate",
-          mutate: (b) => ({ ...(b as object), totalUsageEventsCount: 999_999_000, pagination: { numPages: 1e6 } }),
+          mutate: (b) => ({
+            ...(b as object),
+            totalUsageEventsCount: 999_999_000,
+            pagination: { numPages: 1e6 },
+          }),
         },
       },
     ],
@@ -380,4 +432,155 @@ it("with no faults left, every platform still returns exactly the clean rows", a
     const res = await fetchPlatform(id, v, out);
     expect(sorted(res.rows)).toEqual(clean[id]);
   }
+});
+
+type Json = {
+  platforms: Array<{ platform: string; status: string; message: string | null }>;
+  users: Array<{ platforms: Array<{ platform: string; requests: number; tokens: number }> }>;
+  totals: { requests: number; tokens: number };
+};
+
+function platformSums(json: Json, id: PlatformId) {
+  const sum = { requests: 0, tokens: 0 };
+  for (const u of json.users)
+    for (const p of u.platforms)
+      if (p.platform === id) {
+        sum.requests += p.requests;
+        sum.tokens += p.tokens;
+      }
+  return sum;
+}
+
+describe("the CLI, spawned, with faults on the wire", () => {
+  const ARGS = [...CLI_RANGE, "--json", "--verbose"];
+  const run = (args: string[], env: Record<string, string> = {}, options?: RunOptions) =>
+    runRecorded(out, args, { ...v.env, ...env }, options);
+
+  it("transient faults on every platform: the same exact report as a clean run, exit 0", async () => {
+    v.clearFaults();
+    const cleanRun = await run(ARGS);
+    v.claude.inject({ fault: status(429, { "retry-after": "0" }), times: 2 });
+    v.claude.inject({ fault: status(529, { "retry-after-ms": "0" }), times: 1 });
+    v.openai.inject({ fault: { kind: "reset" }, times: 1, path: USAGE_PATH.openai });
+    v.openai.inject({ fault: status(502, { "retry-after": "0" }), times: 1 });
+    v.cursor.inject({ fault: { kind: "truncate" }, times: 1 });
+    v.cursor.inject({ fault: status(503, { "retry-after": "0" }), times: 1 });
+    const res = await run(ARGS).finally(v.clearFaults);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe(cleanRun.stdout);
+    expect(res.stderr).toMatch(/^claude: GET \S+ → HTTP 429: .* \(will retry\)$/m);
+    expect(res.stderr).toMatch(/^openai: GET \S+ → .* \(will retry\)$/m);
+    expect(res.stderr).toMatch(/^cursor: POST \S+ → HTTP 503: .* \(will retry\)$/m);
+    expect(res.stderr).not.toMatch(/: error: /);
+    expectNoStack(res.stderr);
+    const json = JSON.parse(res.stdout) as Json;
+    const want = expectedSums(v.data);
+    for (const id of PLATFORM_IDS) expect(platformSums(json, id)).toEqual(want[id]);
+    expect(json.totals.requests).toBe(want.claude.requests + want.openai.requests + want.cursor.requests);
+  });
+
+  it("permanent faults on two platforms: status error with the message, the third renders, exit 0", async () => {
+    v.openai.inject({ path: USAGE_PATH.openai, fault: stringForNumber("openai") });
+    const res = await run(ARGS, { CURSOR_ADMIN_API_KEY: WRONG_KEYS.cursor }).finally(v.clearFaults);
+    expect(res.code).toBe(0);
+    const openaiMessage = `unexpected response: ${broken}: expected number, got string`;
+    const json = JSON.parse(res.stdout) as Json;
+    expect(json.platforms).toEqual([
+      { platform: "claude", status: "ok", message: null },
+      { platform: "openai", status: "error", message: openaiMessage },
+      { platform: "cursor", status: "error", message: "HTTP 401: Invalid API key" },
+    ]);
+    expect(res.stderr).toContain(`\nopenai: error: ${openaiMessage}\n`);
+    expect(res.stderr).toMatch(/^cursor: error: HTTP 401: Invalid API key$/m);
+    expect(platformSums(json, "claude")).toEqual(expectedSums(v.data).claude);
+    expect(json.totals.requests).toBe(expectedSums(v.data).claude.requests);
+    expectNoStack(res.stderr);
+  });
+
+  it("the table still renders beside a failed platform, and the failure is one stderr line", async () => {
+    v.cursor.inject({ fault: { kind: "not-json" } });
+    const res = await run(CLI_RANGE).finally(v.clearFaults);
+    expect(res.code).toBe(0);
+    expect(res.stdout.split("\n")[0]).toBe(`AI Coding Usage Leaderboard (${RANGE.since} – ${RANGE.until})`);
+    expect(res.stderr).toContain(
+      "cursor: error: unexpected response: body is not JSON (content-type text/html)\n",
+    );
+    expectNoStack(res.stderr);
+  });
+
+  it("a request that keeps failing becomes the platform's error after bounded retries", async () => {
+    v.openai.inject({ path: USAGE_PATH.openai, fault: status(503, { "retry-after": "0" }) });
+    const since = v.openai.requests.length;
+    const res = await run(ARGS).finally(v.clearFaults);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(
+      /^openai: error: HTTP 503: The engine is currently overloaded, please try again later/m,
+    );
+    expect(maxRepeats(v.openai.requests.slice(since))).toBe(DEFAULT_MAX_ATTEMPTS);
+    expectNoStack(res.stderr);
+  });
+
+  it("a paging trap is a platform error, not a hang", async () => {
+    v.claude.inject({ fault: page200({ data: [], has_more: true, next_page: "page_same" }) });
+    const res = await run(ARGS).finally(v.clearFaults);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(
+      /^claude: error: claude_code usage for 2026-11-0\d: the API repeated a page cursor$/m,
+    );
+    expectNoStack(res.stderr);
+  });
+
+  it("every platform failing exits 1, naming each, without a stack trace", async () => {
+    v.cursor.inject({ fault: status(404) });
+    const res = await run(ARGS, {
+      ANTHROPIC_ADMIN_API_KEY: NON_ADMIN_KEYS.claude,
+      OPENAI_ORG_API_KEY: NON_ADMIN_KEYS.openai,
+    }).finally(v.clearFaults);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /^claude: error: HTTP 403: This endpoint requires an Admin API key\.( \(request id req_\w+\))?$/m,
+    );
+    expect(res.stderr).toMatch(
+      /^openai: error: HTTP 403: You have insufficient permissions .*api\.usage\.read/m,
+    );
+    expect(res.stderr).toMatch(/^cursor: error: HTTP 404: Resource not found$/m);
+    expect((JSON.parse(res.stdout) as Json).platforms.map((p) => p.status)).toEqual([
+      "error",
+      "error",
+      "error",
+    ]);
+    expectNoStack(res.stderr);
+  });
+
+  it("Ctrl-C stops in-flight requests promptly and exits 130", async () => {
+    v.openai.inject({ fault: { kind: "slow", delayMs: 20_000 } });
+    v.cursor.inject({ fault: { kind: "slow", delayMs: 20_000 } });
+    const since = v.claude.requests.length;
+    let signalled = 0;
+    const res = await run(
+      [...CLI_RANGE, "--verbose"],
+      {},
+      {
+        timeoutMs: 15_000,
+        onSpawn: (child) => {
+          // Claude answers at once: once it has, the CLI is running and the other two are in flight.
+          const poll = setInterval(() => {
+            if (v.claude.requests.length - since < 7) return;
+            clearInterval(poll);
+            setTimeout(() => {
+              signalled = Date.now();
+              child.kill("SIGINT");
+            }, 200);
+          }, 20);
+        },
+      },
+    ).finally(v.clearFaults);
+    const took = Date.now() - signalled;
+    expect(signalled).toBeGreaterThan(0);
+    expect(res.code).toBe(130);
+    expect(took).toBeLessThan(2_000);
+    expect(res.stdout).toBe("");
+    expect(res.stderr).toMatch(/(^|\n)ai-usage: interrupted\n$/);
+    expectNoStack(res.stderr);
+  });
 });

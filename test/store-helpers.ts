@@ -80,7 +80,7 @@ export async function reportJson(
 export function cursorExpected(emu: EmulatorSet, days: readonly string[]) {
   const want = { requests: 0, tokens: 0, excluded: 0 };
   for (const e of emu.data.cursor.events) {
-    if (!days.includes(dayOf(e.timestamp))) continue;
+    if (!days.includes(dayOf(Number(e.timestamp)))) continue;
     if (/errored|aborted/i.test(e.kind)) {
       want.excluded++;
       continue;
@@ -151,6 +151,9 @@ export async function storeIsConsistent(path: string): Promise<string[]> {
     const problems: string[] = [];
     const check = await db.execute("PRAGMA integrity_check");
     if (check.rows[0]?.[0] !== "ok") problems.push(`integrity_check: ${String(check.rows[0]?.[0])}`);
+    const tables = await db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'fetched_days'");
+    // Killed before the schema was created: an empty store is a consistent one.
+    if (tables.rows[0]?.[0] === 0) return problems;
     const counts = await db.execute(
       `SELECT f.platform, f.day, f.row_count, (SELECT count(*) FROM usage_rows u
          WHERE u.platform = f.platform AND u.day = f.day) AS actual FROM fetched_days f`,

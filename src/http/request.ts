@@ -217,6 +217,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message;
-  return redact(detail && !err.message.includes(detail) ? `${err.message} (${detail})` : err.message);
+  // undici says only "fetch failed" or "terminated"; say what that means, the cause says why.
+  const what =
+    err.message === "fetch failed"
+      ? "connection failed"
+      : err.message === "terminated"
+        ? "connection closed before the response was complete"
+        : err.message;
+  const detail =
+    cause?.message && cause.code && !cause.message.includes(cause.code)
+      ? `${cause.message}, ${cause.code}`
+      : (cause?.message ?? cause?.code);
+  return redact(detail && !what.includes(detail) ? `${what} (${detail})` : what);
 }

@@ -49,7 +49,9 @@ export function loadPriceOverrides(
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`price file ${where.path}: invalid JSON (${(err as Error).message})`);
+    // V8 quotes the offending text, newlines included; the message must stay one line.
+    const detail = (err as Error).message.replace(/\s+/g, " ");
+    throw new UsageError(`price file ${where.path}: invalid JSON (${detail})`);
   }
   const parsed = OverridesSchema.safeParse(json);
   if (!parsed.success) {

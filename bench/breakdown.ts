@@ -1,0 +1,70 @@
+import { cursorSyntheticEvents } from "../src/emulators/cursor/index.ts";
+import { WindowAggregator } from "../src/platforms/cursor/aggregate.ts";
+import { type CursorEvent, usageEventsPageSchema } from "../src/platforms/cursor/schema.ts";
+import { parseOrThrow } from "../src/platforms/validate.ts";
+import { addDays, dayStartMs } from "../src/usage/days.ts";
+import { median } from "./stats.ts";
+
+export interface Breakdown {
+  /** Milliseconds of CPU per million events for each step, in this process (no HTTP). */
+  jsonParse: number;
+  validate: number;
+  aggregate: number;
+  sampleEvents: number;
+}
+
+/**
+ * Where the CPU of reading Cursor events goes, step by step, on pre-serialised pages of the same
+ * synthetic events: JSON.parse, the zod page schema, and the window aggregator (dedupe + fold).
+ * Measured on `pages` pages and scaled to a million events.
+ */
+export function cursorBreakdown(pages = 100, repeats = 3): Breakdown {
+  const until = "2026-06-30";
+  const since = addDays(until, -29);
+  const source = cursorSyntheticEvents({
+    count: 1_000_000,
+    range: { since, until },
+    emails: ["alice@company.com", "bob@company.com", "carol@company.com"],
+  });
+  const texts: string[] = [];
+  for (let p = 0; p < pages; p++) {
+    const usageEvents = source.slice({ startMs: 0, endMs: Number.MAX_SAFE_INTEGER }, p * 1000, 1000);
+    texts.push(
+      JSON.stringify({ totalUsageEventsCount: 1_000_000, pagination: { numPages: 1000 }, usageEvents }),
+    );
+  }
+  const window = { startMs: dayStartMs(since), endMs: dayStartMs(addDays(until, 1)) - 1 };
+  const scale = 1_000_000 / (pages * 1000);
+  const times = { jsonParse: [] as number[], validate: [] as number[], aggregate: [] as number[] };
+  for (let r = 0; r < repeats; r++) {
+    // Page by page, as the client does, so only one page is alive at a time.
+    const agg = new WindowAggregator(window);
+    let parse = 0;
+    let validate = 0;
+    let aggregate = 0;
+    for (const text of texts) {
+      const t0 = performance.now();
+      const body = JSON.parse(text) as unknown;
+      const t1 = performance.now();
+      const events: CursorEvent[] = parseOrThrow("cursor", usageEventsPageSchema, body).usageEvents;
+      const t2 = performance.now();
+      agg.add(events);
+      const t3 = performance.now();
+      parse += t1 - t0;
+      validate += t2 - t1;
+      aggregate += t3 - t2;
+    }
+    const t4 = performance.now();
+    agg.finish(false);
+    aggregate += performance.now() - t4;
+    times.jsonParse.push(parse);
+    times.validate.push(validate);
+    times.aggregate.push(aggregate);
+  }
+  return {
+    jsonParse: median(times.jsonParse) * scale,
+    validate: median(times.validate) * scale,
+    aggregate: median(times.aggregate) * scale,
+    sampleEvents: pages * 1000,
+  };
+}
