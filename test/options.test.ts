@@ -52,7 +52,11 @@ describe("parseOptions", () => {
     [{ days: "0" }, "--days expects a whole number of at least 1, got '0'"],
     [{ days: "-3" }, "--days expects a whole number of at least 1, got '-3'"],
     [{ days: "1.5" }, "--days expects a whole number of at least 1, got '1.5'"],
-    [{ days: "99999" }, "the window is 99999 days; at most 3660 are allowed"],
+    [{ days: "99999" }, "--days 99999 is too long a window; at most 3660 days are allowed"],
+    [
+      { since: "1990-01-01", until: "2026-01-01" },
+      "--since 1990-01-01 to --until 2026-01-01 (13150 days) is too long a window; at most 3660 days are allowed",
+    ],
     [{ since: "2026-11-10", until: "2026-11-01" }, "--since 2026-11-10 is after --until 2026-11-01"],
     [{ since: "2026-02-30" }, "--since expects a date as YYYY-MM-DD, got '2026-02-30'"],
     [{ until: "yesterday" }, "--until expects a date as YYYY-MM-DD, got 'yesterday'"],

@@ -50,7 +50,11 @@ const CASES: Case[] = [
   ["--days 0", ["--days", "0"], "ai-usage: --days expects a whole number of at least 1, got '0'"],
   ["--days -1", ["--days", "-1"], "ai-usage: --days expects a whole number of at least 1, got '-1'"],
   ["--days abc", ["--days", "abc"], "ai-usage: --days expects a whole number of at least 1, got 'abc'"],
-  ["--days 99999", ["--days", "99999"], "ai-usage: the window is 99999 days; at most 3660 are allowed"],
+  [
+    "--days 99999",
+    ["--days", "99999"],
+    "ai-usage: --days 99999 is too long a window; at most 3660 days are allowed",
+  ],
   [
     "--since 2026-02-30",
     ["--since", "2026-02-30"],
@@ -69,7 +73,7 @@ const CASES: Case[] = [
   [
     "a window decades long",
     ["--since", "1990-01-01"],
-    /^ai-usage: the window is \d+ days; at most 3660 are allowed$/,
+    /^ai-usage: --since 1990-01-01 to --until 2026-11-24 \(\d+ days\) is too long a window; at most 3660 days are allowed$/,
   ],
   ["--top 0", ["--top", "0"], "ai-usage: --top expects a whole number of at least 1, got '0'"],
   [

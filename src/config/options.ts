@@ -57,7 +57,11 @@ export function parseOptions(flags: RawFlags, defaults: { now: Date; storePath: 
     since = addDays(until, -(days - 1));
   }
   const days = daysBetween(since, until).length;
-  if (days > MAX_DAYS) throw new UsageError(`the window is ${days} days; at most ${MAX_DAYS} are allowed`);
+  if (days > MAX_DAYS) {
+    const flag =
+      flags.since === undefined ? `--days ${days}` : `--since ${since} to --until ${until} (${days} days)`;
+    throw new UsageError(`${flag} is too long a window; at most ${MAX_DAYS} days are allowed`);
+  }
 
   const format: Format = flags.json ? "json" : oneOf("--format", flags.format ?? "table", FORMATS);
   return {

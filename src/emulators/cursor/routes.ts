@@ -162,8 +162,9 @@ function eventsPage(
 }
 
 /** The event as sent: `timestamp` a string, no `tokenUsage` unless the call was token-based. */
+/** A deep copy, so a test's `mutate` fault can never change the stored events. */
 function wire(event: UsageEvent): UsageEvent {
-  const out = { ...event, timestamp: String(event.timestamp) };
+  const out = { ...structuredClone(event), timestamp: String(event.timestamp) };
   if (!out.isTokenBasedCall) delete out.tokenUsage;
   return out;
 }

@@ -44,7 +44,7 @@ export async function fetchEventsPage(
   const total = body.totalUsageEventsCount;
   // numPages and the total should agree; if not, trust the larger so no page is skipped.
   const numPages = Math.max(body.pagination?.numPages ?? 0, Math.ceil(total / pageSize));
-  if (numPages > MAX_PAGES)
+  if (numPages > (client.maxPages ?? MAX_PAGES))
     throw new PagingError("cursor", `usage events: ${numPages} pages in one window; stopping`);
   return { total, numPages, events: body.usageEvents };
 }
