@@ -7,21 +7,15 @@ export interface Logger {
   debug(message: string): void;
 }
 
-export function createLogger(opts: {
-  verbose: boolean;
-  quiet?: boolean;
-  write?: (s: string) => void;
-}): Logger {
+export function createLogger(opts: { verbose: boolean; write?: (s: string) => void }): Logger {
   const write = opts.write ?? ((s: string) => process.stderr.write(s));
   // Messages quote vendor strings (model ids, error text): one line each, nothing a terminal acts on.
   return {
     warn: (m) => {
-      if (!opts.quiet) write(`${cleanForTerminal(m)}\n`);
+      write(`${cleanForTerminal(m)}\n`);
     },
     debug: (m) => {
       if (opts.verbose) write(`${cleanForTerminal(m)}\n`);
     },
   };
 }
-
-export const silentLogger: Logger = { warn() {}, debug() {} };

@@ -1,14 +1,18 @@
 import { resolve } from "node:path";
-import { platformKey } from "../collect.ts";
+import { collect, platformKey } from "../collect.ts";
 import { loadDotEnv } from "../config/env.ts";
 import { UsageError } from "../config/errors.ts";
 import { type Options, parseOptions, type RawFlags } from "../config/options.ts";
 import { registerSecret } from "../http/redact.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { platforms as registry } from "../platforms/index.ts";
+import { createPriceLookup, type PriceLookup } from "../pricing/lookup.ts";
+import { loadPriceOverrides } from "../pricing/overrides.ts";
 import { defaultStorePath } from "../store/paths.ts";
 import type { Store } from "../store/types.ts";
+import type { Aggregator } from "../usage/aggregate.ts";
 import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
+import { createProgress } from "./progress.ts";
 
 export interface Io {
   env: NodeJS.ProcessEnv;
@@ -30,48 +34,52 @@ export interface Context {
   log: Logger;
   platforms: PlatformId[];
   store: Store | null;
+  /** List prices with the user's overrides, for estimated costs. */
+  prices: PriceLookup;
   close: () => Promise<void>;
 }
 
-export async function prepare(flags: RawFlags, io: Io, quiet = false): Promise<Context> {
+export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
   const options = parseOptions(flags, { now: io.now, storePath: defaultStorePath(io.env) });
   let env = loadDotEnv(resolve(io.cwd, ".env"), io.env);
-  const log = createLogger({ verbose: options.verbose, quiet: quiet && !options.verbose, write: io.stderr });
+  const log = createLogger({ verbose: options.verbose, write: io.stderr });
+  const prices = createPriceLookup(loadPriceOverrides(undefined, env));
   const closers: Array<() => Promise<void>> = [];
-
-  if (options.demo) {
-    const { startDemo } = await import("../emulators/demo.ts");
-    const demo = await startDemo({ since: options.since, until: options.until, now: io.now });
-    closers.push(demo.close);
-    // The demo's own keys and emulator URLs replace whatever the environment holds.
-    env = { ...env, ...demo.env };
-    log.warn("demo: showing generated data from built-in emulators, not a real organisation");
-  }
-  for (const id of PLATFORM_IDS) registerSecret(platformKey(registry[id], env));
-  for (const id of PLATFORM_IDS) checkBaseUrl(env[registry[id].baseUrlEnv], registry[id].baseUrlEnv);
-
-  const selected = options.platforms ?? [...PLATFORM_IDS];
-  if (!selected.some((id) => platformKey(registry[id], env))) {
-    const names = selected.map((id) => registry[id].keyEnv[0]).join(", ");
-    throw new UsageError(`no API key is set: set ${names} (in the environment or .env), or try --demo`);
-  }
-
-  let store: Store | null = null;
-  if (options.store) {
-    const { openStore } = await import("../store/index.ts");
-    store = await openStore(options.store);
-    closers.push(() => store!.close());
-  }
-  return {
-    options,
-    env,
-    log,
-    platforms: selected,
-    store,
-    close: async () => {
-      for (const close of closers.reverse()) await close();
-    },
+  const close = async () => {
+    for (const done of closers.reverse()) await done();
   };
+
+  try {
+    if (options.demo) {
+      const { startDemo } = await import("../emulators/demo.ts");
+      const demo = await startDemo({ since: options.since, until: options.until, now: io.now });
+      closers.push(demo.close);
+      // The demo's own keys and emulator URLs replace whatever the environment holds.
+      env = { ...env, ...demo.env };
+      log.warn("demo: showing generated data from built-in emulators, not a real organisation");
+    }
+    for (const id of PLATFORM_IDS) registerSecret(platformKey(registry[id], env));
+    for (const id of PLATFORM_IDS) checkBaseUrl(env[registry[id].baseUrlEnv], registry[id].baseUrlEnv);
+
+    const selected = options.platforms ?? [...PLATFORM_IDS];
+    if (!selected.some((id) => platformKey(registry[id], env))) {
+      const names = selected.map((id) => registry[id].keyEnv[0]).join(", ");
+      throw new UsageError(`no API key is set: set ${names} (in the environment or .env), or try --demo`);
+    }
+
+    let store: Store | null = null;
+    if (options.store) {
+      const { openStore } = await import("../store/index.ts");
+      const opened = await openStore(options.store);
+      closers.push(() => opened.close());
+      store = opened;
+    }
+    return { options, env, log, platforms: selected, store, prices, close };
+  } catch (err) {
+    // Emulators or a store opened before the failure must not keep the process alive.
+    await close();
+    throw err;
+  }
 }
 
 function checkBaseUrl(value: string | undefined, name: string): void {
@@ -81,4 +89,29 @@ function checkBaseUrl(value: string | undefined, name: string): void {
     ok = ["http:", "https:"].includes(new URL(value.trim()).protocol);
   } catch {}
   if (!ok) throw new UsageError(`${name} is not an http(s) URL`);
+}
+
+/** Fetches the window for both commands: into `aggregator` for a report, only into the store for sync. */
+export async function collectUsage(ctx: Context, io: Io, aggregator?: Aggregator) {
+  const { options } = ctx;
+  const progress = createProgress(io, options.verbose);
+  try {
+    return await collect({
+      platforms: ctx.platforms,
+      since: options.since,
+      until: options.until,
+      env: ctx.env,
+      fetch: io.fetch,
+      log: ctx.log,
+      signal: io.signal,
+      now: io.now,
+      store: ctx.store,
+      refresh: options.refresh,
+      aggregator,
+      client: { prices: ctx.prices },
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.stop();
+  }
 }

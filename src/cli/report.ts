@@ -1,36 +1,16 @@
-import { collect } from "../collect.ts";
 import type { RawFlags } from "../config/options.ts";
-import { createPriceLookup } from "../pricing/lookup.ts";
-import { defaultPricesPath, loadPriceOverrides } from "../pricing/overrides.ts";
+import { defaultPricesPath } from "../pricing/overrides.ts";
 import { render } from "../render/index.ts";
 import { Aggregator } from "../usage/aggregate.ts";
-import { type Io, prepare } from "./context.ts";
-import { createProgress } from "./progress.ts";
+import { collectUsage, type Io, prepare } from "./context.ts";
 
 /** The default command: fetch, merge, rank, print. Returns the exit code. */
 export async function runReport(flags: RawFlags, io: Io): Promise<number> {
-  // JSON/CSV go to programs: keep stderr to warnings and errors unless --verbose.
   const ctx = await prepare(flags, io);
   try {
-    const { options } = ctx;
-    const prices = createPriceLookup(loadPriceOverrides(undefined, ctx.env));
+    const { options, prices } = ctx;
     const aggregator = new Aggregator();
-    const progress = createProgress(io, options.verbose);
-    const outcomes = await collect({
-      platforms: ctx.platforms,
-      since: options.since,
-      until: options.until,
-      env: ctx.env,
-      fetch: io.fetch,
-      log: ctx.log,
-      signal: io.signal,
-      now: io.now,
-      store: ctx.store,
-      refresh: options.refresh,
-      aggregator,
-      client: { prices },
-      onProgress: progress.update,
-    }).finally(progress.stop);
+    const outcomes = await collectUsage(ctx, io, aggregator);
 
     const unpricedModels = [...aggregator.estimatedModels].filter((m) => !prices(m)).sort();
     if (unpricedModels.length > 0) {

@@ -1,32 +1,13 @@
-import { collect } from "../collect.ts";
 import { UsageError } from "../config/errors.ts";
 import type { RawFlags } from "../config/options.ts";
-import { createPriceLookup } from "../pricing/lookup.ts";
-import { loadPriceOverrides } from "../pricing/overrides.ts";
-import { type Io, prepare } from "./context.ts";
-import { createProgress } from "./progress.ts";
+import { collectUsage, type Io, prepare } from "./context.ts";
 
 /** `ai-usage sync`: fetch what is not settled into the store, print one line per platform. */
 export async function runSync(flags: RawFlags, io: Io): Promise<number> {
   const ctx = await prepare(flags, io);
   try {
     if (!ctx.store) throw new UsageError("sync needs a history store; drop --no-store");
-    const { options } = ctx;
-    const progress = createProgress(io, options.verbose);
-    const outcomes = await collect({
-      platforms: ctx.platforms,
-      since: options.since,
-      until: options.until,
-      env: ctx.env,
-      fetch: io.fetch,
-      log: ctx.log,
-      signal: io.signal,
-      now: io.now,
-      store: ctx.store,
-      refresh: options.refresh,
-      client: { prices: createPriceLookup(loadPriceOverrides(undefined, ctx.env)) },
-      onProgress: progress.update,
-    }).finally(progress.stop);
+    const outcomes = await collectUsage(ctx, io);
     for (const o of outcomes) {
       const line =
         o.status.status === "ok"
