@@ -291,6 +291,19 @@ describe("ai-usage against the emulators", () => {
     ).toEqual(new Set(["1", "2", "3"]));
   });
 
+  it("a failure after the demo emulators started still exits promptly with code 2", async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "not-a-dir"), "");
+    const res = await runCli(
+      ["--demo", "--store", join(cwd, "not-a-dir", "h.db")],
+      {},
+      { cwd, timeoutMs: 15_000 },
+    );
+    expect(res.signal).toBeNull();
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^demo: .*\nai-usage: cannot open history store .*not-a-dir\/h\.db/);
+  });
+
   const bun = process.env.BUN_BIN;
   it.skipIf(!bun)("runs under Bun as in the seed (`bun src/index.ts`) when BUN_BIN is set", async () => {
     const { execFileSync } = await import("node:child_process");
