@@ -1,8 +1,11 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { cursorSyntheticEvents } from "../src/emulators/cursor/index.ts";
 import { WindowAggregator } from "../src/platforms/cursor/aggregate.ts";
 import { type CursorEvent, usageEventsPageSchema } from "../src/platforms/cursor/schema.ts";
 import { parseOrThrow } from "../src/platforms/validate.ts";
 import { addDays, dayStartMs } from "../src/usage/days.ts";
+import { runNode } from "./cli.ts";
 import { median } from "./stats.ts";
 
 export interface Breakdown {
@@ -10,15 +13,46 @@ export interface Breakdown {
   jsonParse: number;
   validate: number;
   aggregate: number;
+  /** A child process that only fetches the pages (native fetch + text()), less an empty process. */
+  fetchText: number;
   sampleEvents: number;
+}
+
+/** What a child that does nothing but `fetch` + `text()` of `pages` copies of `body` costs, in CPU ms. */
+async function fetchCost(body: string, pages: number): Promise<number> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const loop =
+    "let left = Number(process.argv[2]); const url = process.argv[1];" +
+    "const one = async () => { while (left-- > 0) await (await fetch(url, { method: 'POST', body: '{}' })).text(); };" +
+    "Promise.all([one(), one(), one(), one()]);";
+  try {
+    const runs: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const empty = await runNode(["-e", "0"], {});
+      const full = await runNode(["-e", loop, url, String(pages)], {});
+      runs.push(full.cpuMs - empty.cpuMs);
+    }
+    return median(runs);
+  } finally {
+    server.close();
+  }
 }
 
 /**
  * Where the CPU of reading Cursor events goes, step by step, on pre-serialised pages of the same
  * synthetic events: JSON.parse, the zod page schema, and the window aggregator (dedupe + fold).
- * Measured on `pages` pages and scaled to a million events.
+ * Measured on `pages` pages and scaled to a million events; plus what receiving them with native
+ * fetch costs a process that does nothing else.
  */
-export function cursorBreakdown(pages = 100, repeats = 3): Breakdown {
+export async function cursorBreakdown(pages = 100, repeats = 3): Promise<Breakdown> {
   const until = "2026-06-30";
   const since = addDays(until, -29);
   const source = cursorSyntheticEvents({
@@ -65,6 +99,8 @@ export function cursorBreakdown(pages = 100, repeats = 3): Breakdown {
     jsonParse: median(times.jsonParse) * scale,
     validate: median(times.validate) * scale,
     aggregate: median(times.aggregate) * scale,
+    // A thousand pages, not a scaled sample: loading undici is a fixed cost that scaling would inflate.
+    fetchText: await fetchCost(texts[0]!, 1000),
     sampleEvents: pages * 1000,
   };
 }

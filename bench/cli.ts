@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -16,7 +16,12 @@ export interface ChildRun {
   /** Date.now() at spawn, to compare with the emulators' request log. */
   startedEpoch: number;
   wallMs: number;
+  /** The child's user + system CPU time and peak RSS, from getrusage at its exit. */
+  cpuMs: number;
+  maxRssMb: number;
 }
+
+const RUSAGE = join(ROOT, "bench", "rusage.cjs");
 
 /**
  * Runs `node <args>` in an empty temporary directory (so no .env is read) with only the variables
@@ -24,6 +29,7 @@ export interface ChildRun {
  */
 export function runNode(args: readonly string[], env: Record<string, string>): Promise<ChildRun> {
   const cwd = mkdtempSync(join(tmpdir(), "ai-usage-bench-"));
+  const usageFile = join(cwd, "rusage.json");
   const childEnv: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     HOME: cwd,
@@ -31,11 +37,16 @@ export function runNode(args: readonly string[], env: Record<string, string>): P
     NO_COLOR: "1",
     TZ: "UTC",
     ...env,
+    BENCH_RUSAGE: usageFile,
   };
   return new Promise((done, fail) => {
     const startedEpoch = Date.now();
     const startedAt = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--require", RUSAGE, ...args], {
+      cwd,
+      env: childEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));
@@ -43,6 +54,10 @@ export function runNode(args: readonly string[], env: Record<string, string>): P
     child.on("error", fail);
     child.on("close", (code) => {
       const endedAt = performance.now();
+      let usage: NodeJS.ResourceUsage | undefined;
+      try {
+        usage = JSON.parse(readFileSync(usageFile, "utf8")) as NodeJS.ResourceUsage;
+      } catch {}
       rmSync(cwd, { recursive: true, force: true });
       done({
         code,
@@ -52,6 +67,8 @@ export function runNode(args: readonly string[], env: Record<string, string>): P
         endedAt,
         startedEpoch,
         wallMs: endedAt - startedAt,
+        cpuMs: usage ? (usage.userCPUTime + usage.systemCPUTime) / 1000 : Number.NaN,
+        maxRssMb: usage ? usage.maxRSS / 1024 : Number.NaN,
       });
     });
   });

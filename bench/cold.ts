@@ -37,6 +37,9 @@ export interface ColdResult {
   cliPlatforms: PlatformId[];
   wallMs: number;
   wallRuns: number[];
+  /** Median CPU time of the CLI process, and of this process (the emulators) during the run. */
+  cliCpuMs: number;
+  emulatorCpuMs: number;
   /** Median time from spawn to the first answer of any emulator (start-up + one latency). */
   firstAnswerMs: number;
   /** Lower bounds of all three platforms under the real limits. */
@@ -101,6 +104,8 @@ export async function coldRuns(
   const figures: Partial<Record<PlatformId, PlatformFigure & { done: number[] }>> = {};
   const wallRuns: number[] = [];
   const firstRuns: number[] = [];
+  const cliCpu: number[] = [];
+  const emulatorCpu: number[] = [];
   let allBounds: Record<PlatformId, Bound> | undefined;
   let cliPlatforms: PlatformId[] = ["claude", "openai", "cursor"];
   let scaled = false;
@@ -113,12 +118,16 @@ export async function coldRuns(
         scaled = true;
         cliPlatforms = ["claude", "openai"];
       }
+      const cpu = process.cpuUsage();
       const child = await runNode(
         [CLI, "--days", String(config.days), "--platform", cliPlatforms.join(","), "--no-store", "--json"],
         { ...set.env, AI_USAGE_NOW: NOW.toISOString() },
       );
+      const served = process.cpuUsage(cpu);
       parseReport(child, `${config.people} people, ${config.days} days`);
       wallRuns.push(child.wallMs);
+      cliCpu.push(child.cpuMs);
+      emulatorCpu.push((served.user + served.system) / 1000);
       const first = cliPlatforms.flatMap((id) => logs(set)[id].map((r) => r.at));
       firstRuns.push(Math.min(...first) - child.startedEpoch);
       for (const id of cliPlatforms) {
@@ -142,6 +151,8 @@ export async function coldRuns(
     wallMs: median(wallRuns),
     wallRuns,
     firstAnswerMs: median(firstRuns),
+    cliCpuMs: median(cliCpu),
+    emulatorCpuMs: median(emulatorCpu),
     bounds: allBounds!,
     boundMs: Math.max(...cliPlatforms.map((id) => platforms[id]!.bound.ms)),
     platforms,

@@ -4,7 +4,6 @@
  * dist/ and run as its own process by bench/million.ts. The real CLI cannot be used here: its
  * limiter holds Cursor to 60 requests a minute, so a million events (1,000 pages) take 17 minutes.
  */
-import { writeFileSync } from "node:fs";
 import { createCursorPlatform } from "../src/platforms/cursor/index.ts";
 import type { FetchNotes } from "../src/platforms/types.ts";
 import { renderJson } from "../src/render/json.ts";
@@ -15,10 +14,6 @@ const env = process.env;
 const since = env.BENCH_SINCE ?? "";
 const until = env.BENCH_UNTIL ?? "";
 const now = new Date(env.AI_USAGE_NOW ?? "");
-
-process.on("exit", () => {
-  if (env.BENCH_RUSAGE) writeFileSync(env.BENCH_RUSAGE, JSON.stringify(process.resourceUsage()));
-});
 
 const platform = createCursorPlatform({ requestsPerWindow: 1_000_000 });
 const notes: FetchNotes = { warnings: [], counters: {} };

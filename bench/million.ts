@@ -1,4 +1,3 @@
-import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "tsdown";
 import { cursorSyntheticEvents, startCursorEmulator } from "../src/emulators/cursor/index.ts";
@@ -74,7 +73,6 @@ export async function millionEvents(runs: number, people = 200): Promise<Million
   let counted = 0;
   for (let run = 0; run < runs; run++) {
     const emulator = await startCursorEmulator({ members, events: source, rateLimit: false, latencyMs: 0 });
-    const rusage = join(OUT_DIR, `rusage-${run}.json`);
     try {
       const result = await runNode([child], {
         CURSOR_ADMIN_API_KEY: DEFAULT_CURSOR_KEY,
@@ -82,12 +80,10 @@ export async function millionEvents(runs: number, people = 200): Promise<Million
         AI_USAGE_NOW: NOW.toISOString(),
         BENCH_SINCE: since,
         BENCH_UNTIL: UNTIL,
-        BENCH_RUSAGE: rusage,
       });
       if (result.code !== 0) throw new Error(`million events: exit ${result.code}\n${result.stderr}`);
-      const usage = JSON.parse(readFileSync(rusage, "utf8")) as NodeJS.ResourceUsage;
-      cpuRuns.push((usage.userCPUTime + usage.systemCPUTime) / 1000);
-      rssRuns.push(usage.maxRSS / 1024);
+      cpuRuns.push(result.cpuMs);
+      rssRuns.push(result.maxRssMb);
       wallRuns.push(result.wallMs);
       requests = emulator.requests.length;
       counted = (JSON.parse(result.stdout) as CliReport).totals.requests;
@@ -97,7 +93,6 @@ export async function millionEvents(runs: number, people = 200): Promise<Million
       );
     } finally {
       await emulator.close();
-      rmSync(rusage, { force: true });
     }
   }
   return {

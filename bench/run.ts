@@ -4,6 +4,7 @@
  * at its real 60/min in every CLI run: about ten minutes more), --only cold,million,startup,
  * --out PATH.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -49,10 +50,14 @@ async function main(): Promise<void> {
       results.cold.push(await coldRuns(config, runs, { full: values.full, scale: SCALE }));
   if (only.has("million")) {
     results.million = await millionEvents(runs);
-    results.breakdown = cursorBreakdown();
+    results.breakdown = await cursorBreakdown();
   }
   results.totalMs = performance.now() - started;
   writeFileSync(values.out, renderResults(results));
+  // Aligns the tables the way `npm run lint` expects, so the committed file stays clean.
+  spawnSync(join(ROOT, "node_modules", ".bin", "biome"), ["format", "--write", values.out], {
+    stdio: "ignore",
+  });
   say(`wrote ${values.out} in ${(results.totalMs / 1000).toFixed(0)} s`);
 }
 
