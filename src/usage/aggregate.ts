@@ -7,7 +7,14 @@ import {
   type UserUsage,
   type Window,
 } from "./report.ts";
-import { PLATFORM_IDS, PLATFORM_LABELS, type PlatformId, totalTokens, type UsageRow } from "./types.ts";
+import {
+  addCounts,
+  PLATFORM_IDS,
+  PLATFORM_LABELS,
+  type PlatformId,
+  totalTokens,
+  type UsageRow,
+} from "./types.ts";
 
 /**
  * Merges rows into people. A person is keyed by email when any vendor (or its users list) gives
@@ -104,23 +111,13 @@ export function compareBy(sort: SortKey) {
 }
 
 function addRow(t: Totals, r: UsageRow): void {
-  t.requests += r.requests;
-  t.inputTokens += r.inputTokens;
-  t.outputTokens += r.outputTokens;
-  t.cacheReadTokens += r.cacheReadTokens;
-  t.cacheWriteTokens += r.cacheWriteTokens;
+  addCounts(t, r);
   t.tokens += totalTokens(r);
-  t.costNanos += r.costNanos;
   t.costEstimated ||= r.costEstimated;
 }
 
 function addTotals(t: Totals, o: Totals): void {
-  t.requests += o.requests;
-  t.inputTokens += o.inputTokens;
-  t.outputTokens += o.outputTokens;
-  t.cacheReadTokens += o.cacheReadTokens;
-  t.cacheWriteTokens += o.cacheWriteTokens;
+  addCounts(t, o);
   t.tokens += o.tokens;
-  t.costNanos += o.costNanos;
   t.costEstimated ||= o.costEstimated;
 }

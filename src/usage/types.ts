@@ -64,3 +64,19 @@ export function emptyRow(
     costNanos: 0,
   };
 }
+
+/** The additive part of a row (and of report totals). */
+export type UsageCounts = Pick<
+  UsageRow,
+  "requests" | "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens" | "costNanos"
+>;
+
+/** Adds `source`'s counts into `target`. */
+export function addCounts(target: UsageCounts, source: UsageCounts): void {
+  target.requests += source.requests;
+  target.inputTokens += source.inputTokens;
+  target.outputTokens += source.outputTokens;
+  target.cacheReadTokens += source.cacheReadTokens;
+  target.cacheWriteTokens += source.cacheWriteTokens;
+  target.costNanos += source.costNanos;
+}

@@ -1,5 +1,5 @@
 import { DAY_MS, dayOf } from "../../usage/days.ts";
-import type { UsageRow } from "../../usage/types.ts";
+import { addCounts, emptyRow, type UsageRow } from "../../usage/types.ts";
 import { HashSet52 } from "./dedupe.ts";
 import { eventCostNanos, eventTokens, fingerprint, identityOf, isExcluded, NO_MODEL } from "./normalize.ts";
 import type { CursorEvent } from "./schema.ts";
@@ -62,20 +62,7 @@ export class WindowAggregator {
     const target = fresh ? this.rows : this.repeats;
     let row = target.get(key);
     if (!row) {
-      row = {
-        platform: "cursor",
-        day,
-        identity,
-        email,
-        model,
-        requests: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        costNanos: 0,
-        costEstimated: false,
-      };
+      row = emptyRow({ platform: "cursor", day, identity, email, model, costEstimated: false });
       target.set(key, row);
     }
     const tokens = eventTokens(event);
@@ -103,14 +90,7 @@ export class WindowAggregator {
       for (const [key, extra] of this.repeats) {
         const row = this.rows.get(key);
         if (!row) this.rows.set(key, extra);
-        else {
-          row.requests += extra.requests;
-          row.inputTokens += extra.inputTokens;
-          row.outputTokens += extra.outputTokens;
-          row.cacheReadTokens += extra.cacheReadTokens;
-          row.cacheWriteTokens += extra.cacheWriteTokens;
-          row.costNanos += extra.costNanos;
-        }
+        else addCounts(row, extra);
       }
       this.excluded += this.repeatedExcluded;
       this.repeatedExcluded = 0;
