@@ -1,4 +1,4 @@
-import pLimit from "p-limit";
+import { mergeConcurrent } from "../../http/concurrent.ts";
 import { paginateCursor } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
 import { userAgent } from "../../version.ts";
@@ -65,29 +65,15 @@ export async function* fetchClaudeDays(
   const stop = new AbortController();
   const signal = client.signal ? AbortSignal.any([client.signal, stop.signal]) : stop.signal;
   const scoped: ClientOptions = { ...client, signal };
-  const limit = pLimit(tuning.concurrency ?? CLAUDE_DAY_CONCURRENCY);
-
-  type Settled = { index: number; records?: ClaudeCodeRecordBody[]; error?: unknown };
-  const settled: Settled[] = [];
-  let wake: (() => void) | undefined;
-  days.forEach((day, index) => {
-    limit(() => fetchClaudeDay(scoped, day, tuning.pageLimit))
-      .then(
-        (records) => settled.push({ index, records }),
-        (error: unknown) => settled.push({ index, error }),
-      )
-      .finally(() => wake?.());
-  });
-
+  const sources = days.map(
+    (day) =>
+      async function* () {
+        yield { day, records: await fetchClaudeDay(scoped, day, tuning.pageLimit) };
+      },
+  );
   try {
-    for (let delivered = 0; delivered < days.length; delivered++) {
-      while (settled.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      const next = settled.shift()!;
-      if (next.error !== undefined) throw next.error;
-      yield { day: days[next.index]!, records: next.records! };
-    }
+    yield* mergeConcurrent(sources, tuning.concurrency ?? CLAUDE_DAY_CONCURRENCY);
   } finally {
-    limit.clearQueue();
     stop.abort();
   }
 }

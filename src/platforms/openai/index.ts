@@ -1,10 +1,10 @@
 import pLimit from "p-limit";
+import { mergeConcurrent } from "../../http/concurrent.ts";
 import { AuthenticationError, NotFoundError, PermissionDeniedError } from "../../http/errors.ts";
 import { createPriceLookup } from "../../pricing/lookup.ts";
 import type { UsageRow } from "../../usage/types.ts";
 import type { ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
 import { emailOf, fetchUsageBuckets, listUsers, retrieveUser, usageSlices } from "./client.ts";
-import { mergeConcurrent } from "./merge.ts";
 import { normalizeBuckets } from "./normalize.ts";
 import type { BucketBody } from "./schema.ts";
 
