@@ -6,7 +6,7 @@ import type { Io } from "./context.ts";
 const SHOW_AFTER_MS = 2_000;
 
 /**
- * A spinner with pages done and an ETA on stderr, only when stderr is a terminal (never in pipes,
+ * A spinner with the work done and an ETA on stderr, only when stderr is a terminal (never in pipes,
  * cron or tests). With --verbose the request log already shows progress, so the spinner stays off.
  */
 export function createProgress(io: Io, verbose: boolean) {
@@ -22,15 +22,26 @@ export function createProgress(io: Io, verbose: boolean) {
       const elapsed = Date.now() - started;
       if (elapsed < SHOW_AFTER_MS) return;
       spinner ??= yoctoSpinner({ stream: process.stderr }).start();
-      spinner.text = [...state]
-        .map(([id, s]) => `${id}: ${s.done}/${s.total} pages${eta(elapsed, s)}`)
-        .join("  ");
+      spinner.text = progressLine(state, elapsed);
     },
     stop() {
       spinner?.stop();
       spinner = undefined;
     },
   };
+}
+
+/** What each platform counts its progress in: Claude Code fetches day by day, Cursor page by page. */
+const UNIT: Record<PlatformId, string> = { claude: "days", openai: "pages", cursor: "pages" };
+
+/** `cursor: 12/340 pages, about 5m 28s left` for each platform that reported progress. */
+export function progressLine(
+  state: ReadonlyMap<PlatformId, { done: number; total: number }>,
+  elapsedMs: number,
+) {
+  return [...state]
+    .map(([id, s]) => `${id}: ${s.done}/${s.total} ${UNIT[id]}${eta(elapsedMs, s)}`)
+    .join("  ");
 }
 
 function eta(elapsedMs: number, s: { done: number; total: number }): string {

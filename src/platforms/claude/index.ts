@@ -16,7 +16,9 @@ export async function* fetchClaudeUsage(
 ): AsyncGenerator<UsageRow> {
   const days = [...new Set(ranges.flatMap((r) => daysBetween(r.since, r.until)))].sort();
   let stray = 0;
+  let done = 0;
   for await (const { day, records } of fetchClaudeDays(options, days, tuning)) {
+    options.onProgress?.(++done, days.length);
     stray += records.filter((r) => r.date.slice(0, 10) !== day).length;
     yield* normalizeClaudeRecords(records, notes);
   }
