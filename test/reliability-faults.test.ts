@@ -23,7 +23,15 @@ import {
 import { DEFAULT_MAX_ATTEMPTS } from "../src/http/request.ts";
 import type { ClientOptions } from "../src/platforms/types.ts";
 import type { PlatformId, UsageRow } from "../src/usage/types.ts";
-import type { RunOptions } from "./cli.ts";
+import {
+  brokenField,
+  maxRepeats,
+  page200,
+  resetBrokenField,
+  status,
+  stringForNumber,
+  USAGE_PATH,
+} from "./faults.ts";
 import {
   CLI_RANGE,
   expectedSums,
@@ -55,12 +63,6 @@ let v: Vendors;
 let slowV: Vendors;
 const clean = {} as Record<PlatformId, UsageRow[]>;
 const cleanRequests = {} as Record<PlatformId, number>;
-const USAGE_PATH: Record<PlatformId, string> = {
-  claude: "/usage_report/claude_code",
-  openai: "/usage/completions",
-  cursor: "/filtered-usage-events",
-};
-
 beforeAll(async () => {
   [v, slowV] = await Promise.all([startVendors(), startVendors()]);
   for (const id of PLATFORM_IDS) {
@@ -81,16 +83,6 @@ function usageRequests(id: PlatformId, since = 0, vendors = v): LoggedRequest[] 
   return server(vendors, id)
     .requests.slice(since)
     .filter((r) => r.path.includes(USAGE_PATH[id]));
-}
-
-/** The most times any one request (same path, query and body) was sent. */
-function maxRepeats(requests: readonly LoggedRequest[]): number {
-  const seen = new Map<string, number>();
-  for (const r of requests) {
-    const key = `${r.method} ${r.path}${r.query} ${JSON.stringify(r.body)}`;
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-  }
-  return Math.max(0, ...seen.values());
 }
 
 /** Waits until the request log stops growing. */
@@ -122,12 +114,6 @@ async function withFaults(id: PlatformId, rules: FaultRule[], overrides: Partial
 
 /** Any of the typed error classes (their constructors differ). */
 type ErrorClass = new (...args: never[]) => PlatformError;
-
-const status = (code: number, headers?: Record<string, string>): Fault => ({
-  kind: "status",
-  status: code,
-  headers,
-});
 
 const TRANSIENT: Array<{ name: string; fault: Fault; times: number }> = [
   { name: "a 429 storm with Retry-After", fault: status(429, { "retry-after": "1" }), times: 4 },
@@ -195,35 +181,6 @@ describe("a request that keeps failing: bounded retries, then one clear platform
     if (c.fault.kind !== "slow") expect(maxRepeats(res.requests)).toBe(DEFAULT_MAX_ATTEMPTS);
   });
 });
-
-/** The field a mutation broke, recorded by the mutation itself. */
-let broken = "";
-
-function stringForNumber(id: PlatformId): Fault {
-  return {
-    kind: "mutate",
-    mutate: (body) => {
-      // A copy: the Cursor emulator shares nested objects with its stored events.
-      // biome-ignore lint/suspicious/noExplicitAny: reaching into vendor JSON to break one field
-      const b = structuredClone(body) as Record<string, any>;
-      if (id === "claude" && b.data[0]) {
-        b.data[0].core_metrics.num_sessions = String(b.data[0].core_metrics.num_sessions);
-        broken = "data[0].core_metrics.num_sessions";
-      }
-      if (id === "openai") {
-        const i = b.data.findIndex((bucket: { results: unknown[] }) => bucket.results.length > 0);
-        b.data[i].results[0].num_model_requests = "12";
-        broken = `data[${i}].results[0].num_model_requests`;
-      }
-      if (id === "cursor") {
-        const i = b.usageEvents.findIndex((e: { tokenUsage?: unknown }) => e.tokenUsage);
-        b.usageEvents[i].tokenUsage.inputTokens = "1200";
-        broken = `usageEvents[${i}].tokenUsage.inputTokens`;
-      }
-      return b;
-    },
-  };
-}
 
 const dataField = (id: PlatformId) => (id === "cursor" ? "usageEvents" : "data");
 const withoutData = (id: PlatformId): Fault => ({
@@ -306,7 +263,7 @@ const PERMANENT: PermanentCase[] = [
 describe("permanent faults: one typed error naming the status or field, never retried", () => {
   const table = PLATFORM_IDS.flatMap((id) => PERMANENT.map((c) => [id, c.name, c] as const));
   it.each(table)("%s: %s", async (id, _name, c) => {
-    broken = "";
+    resetBrokenField();
     const { rules = [], overrides } = await c.setup(id);
     const res = await withFaults(id, rules, overrides);
     expect(res.error).toBeInstanceOf(c.error);
@@ -316,9 +273,9 @@ describe("permanent faults: one typed error naming the status or field, never re
     else expect(res.error!.message).toMatch(want);
     if (res.error instanceof ApiError)
       expect(res.error.message).toMatch(new RegExp(`^HTTP ${res.error.status}: `));
-    if (broken) {
-      expect((res.error as ResponseShapeError).field).toBe(broken);
-      expect(res.error!.message).toContain(broken);
+    if (brokenField()) {
+      expect((res.error as ResponseShapeError).field).toBe(brokenField());
+      expect(res.error!.message).toContain(brokenField());
     }
     expect(maxRepeats(res.requests)).toBeLessThanOrEqual(1);
   });
@@ -335,8 +292,6 @@ function endlessPages(count: number): FaultRule[] {
     },
   }));
 }
-const page200 = (body: unknown): Fault => ({ kind: "status", status: 200, body });
-
 const PAGING: Array<{
   id: PlatformId;
   name: string;
@@ -432,155 +387,4 @@ it("with no faults left, every platform still returns exactly the clean rows", a
     const res = await fetchPlatform(id, v, out);
     expect(sorted(res.rows)).toEqual(clean[id]);
   }
-});
-
-type Json = {
-  platforms: Array<{ platform: string; status: string; message: string | null }>;
-  users: Array<{ platforms: Array<{ platform: string; requests: number; tokens: number }> }>;
-  totals: { requests: number; tokens: number };
-};
-
-function platformSums(json: Json, id: PlatformId) {
-  const sum = { requests: 0, tokens: 0 };
-  for (const u of json.users)
-    for (const p of u.platforms)
-      if (p.platform === id) {
-        sum.requests += p.requests;
-        sum.tokens += p.tokens;
-      }
-  return sum;
-}
-
-describe("the CLI, spawned, with faults on the wire", () => {
-  const ARGS = [...CLI_RANGE, "--json", "--verbose"];
-  const run = (args: string[], env: Record<string, string> = {}, options?: RunOptions) =>
-    runRecorded(out, args, { ...v.env, ...env }, options);
-
-  it("transient faults on every platform: the same exact report as a clean run, exit 0", async () => {
-    v.clearFaults();
-    const cleanRun = await run(ARGS);
-    v.claude.inject({ fault: status(429, { "retry-after": "0" }), times: 2 });
-    v.claude.inject({ fault: status(529, { "retry-after-ms": "0" }), times: 1 });
-    v.openai.inject({ fault: { kind: "reset" }, times: 1, path: USAGE_PATH.openai });
-    v.openai.inject({ fault: status(502, { "retry-after": "0" }), times: 1 });
-    v.cursor.inject({ fault: { kind: "truncate" }, times: 1 });
-    v.cursor.inject({ fault: status(503, { "retry-after": "0" }), times: 1 });
-    const res = await run(ARGS).finally(v.clearFaults);
-    expect(res.code).toBe(0);
-    expect(res.stdout).toBe(cleanRun.stdout);
-    expect(res.stderr).toMatch(/^claude: GET \S+ → HTTP 429: .* \(will retry\)$/m);
-    expect(res.stderr).toMatch(/^openai: GET \S+ → .* \(will retry\)$/m);
-    expect(res.stderr).toMatch(/^cursor: POST \S+ → HTTP 503: .* \(will retry\)$/m);
-    expect(res.stderr).not.toMatch(/: error: /);
-    expectNoStack(res.stderr);
-    const json = JSON.parse(res.stdout) as Json;
-    const want = expectedSums(v.data);
-    for (const id of PLATFORM_IDS) expect(platformSums(json, id)).toEqual(want[id]);
-    expect(json.totals.requests).toBe(want.claude.requests + want.openai.requests + want.cursor.requests);
-  });
-
-  it("permanent faults on two platforms: status error with the message, the third renders, exit 0", async () => {
-    v.openai.inject({ path: USAGE_PATH.openai, fault: stringForNumber("openai") });
-    const res = await run(ARGS, { CURSOR_ADMIN_API_KEY: WRONG_KEYS.cursor }).finally(v.clearFaults);
-    expect(res.code).toBe(0);
-    const openaiMessage = `unexpected response: ${broken}: expected number, got string`;
-    const json = JSON.parse(res.stdout) as Json;
-    expect(json.platforms).toEqual([
-      { platform: "claude", status: "ok", message: null },
-      { platform: "openai", status: "error", message: openaiMessage },
-      { platform: "cursor", status: "error", message: "HTTP 401: Invalid API key" },
-    ]);
-    expect(res.stderr).toContain(`\nopenai: error: ${openaiMessage}\n`);
-    expect(res.stderr).toMatch(/^cursor: error: HTTP 401: Invalid API key$/m);
-    expect(platformSums(json, "claude")).toEqual(expectedSums(v.data).claude);
-    expect(json.totals.requests).toBe(expectedSums(v.data).claude.requests);
-    expectNoStack(res.stderr);
-  });
-
-  it("the table still renders beside a failed platform, and the failure is one stderr line", async () => {
-    v.cursor.inject({ fault: { kind: "not-json" } });
-    const res = await run(CLI_RANGE).finally(v.clearFaults);
-    expect(res.code).toBe(0);
-    expect(res.stdout.split("\n")[0]).toBe(`AI Coding Usage Leaderboard (${RANGE.since} – ${RANGE.until})`);
-    expect(res.stderr).toContain(
-      "cursor: error: unexpected response: body is not JSON (content-type text/html)\n",
-    );
-    expectNoStack(res.stderr);
-  });
-
-  it("a request that keeps failing becomes the platform's error after bounded retries", async () => {
-    v.openai.inject({ path: USAGE_PATH.openai, fault: status(503, { "retry-after": "0" }) });
-    const since = v.openai.requests.length;
-    const res = await run(ARGS).finally(v.clearFaults);
-    expect(res.code).toBe(0);
-    expect(res.stderr).toMatch(
-      /^openai: error: HTTP 503: The engine is currently overloaded, please try again later/m,
-    );
-    expect(maxRepeats(v.openai.requests.slice(since))).toBe(DEFAULT_MAX_ATTEMPTS);
-    expectNoStack(res.stderr);
-  });
-
-  it("a paging trap is a platform error, not a hang", async () => {
-    v.claude.inject({ fault: page200({ data: [], has_more: true, next_page: "page_same" }) });
-    const res = await run(ARGS).finally(v.clearFaults);
-    expect(res.code).toBe(0);
-    expect(res.stderr).toMatch(
-      /^claude: error: claude_code usage for 2026-11-0\d: the API repeated a page cursor$/m,
-    );
-    expectNoStack(res.stderr);
-  });
-
-  it("every platform failing exits 1, naming each, without a stack trace", async () => {
-    v.cursor.inject({ fault: status(404) });
-    const res = await run(ARGS, {
-      ANTHROPIC_ADMIN_API_KEY: NON_ADMIN_KEYS.claude,
-      OPENAI_ORG_API_KEY: NON_ADMIN_KEYS.openai,
-    }).finally(v.clearFaults);
-    expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(
-      /^claude: error: HTTP 403: This endpoint requires an Admin API key\.( \(request id req_\w+\))?$/m,
-    );
-    expect(res.stderr).toMatch(
-      /^openai: error: HTTP 403: You have insufficient permissions .*api\.usage\.read/m,
-    );
-    expect(res.stderr).toMatch(/^cursor: error: HTTP 404: Resource not found$/m);
-    expect((JSON.parse(res.stdout) as Json).platforms.map((p) => p.status)).toEqual([
-      "error",
-      "error",
-      "error",
-    ]);
-    expectNoStack(res.stderr);
-  });
-
-  it("Ctrl-C stops in-flight requests promptly and exits 130", async () => {
-    v.openai.inject({ fault: { kind: "slow", delayMs: 20_000 } });
-    v.cursor.inject({ fault: { kind: "slow", delayMs: 20_000 } });
-    const since = v.claude.requests.length;
-    let signalled = 0;
-    const res = await run(
-      [...CLI_RANGE, "--verbose"],
-      {},
-      {
-        timeoutMs: 15_000,
-        onSpawn: (child) => {
-          // Claude answers at once: once it has, the CLI is running and the other two are in flight.
-          const poll = setInterval(() => {
-            if (v.claude.requests.length - since < 7) return;
-            clearInterval(poll);
-            setTimeout(() => {
-              signalled = Date.now();
-              child.kill("SIGINT");
-            }, 200);
-          }, 20);
-        },
-      },
-    ).finally(v.clearFaults);
-    const took = Date.now() - signalled;
-    expect(signalled).toBeGreaterThan(0);
-    expect(res.code).toBe(130);
-    expect(took).toBeLessThan(2_000);
-    expect(res.stdout).toBe("");
-    expect(res.stderr).toMatch(/(^|\n)ai-usage: interrupted\n$/);
-    expectNoStack(res.stderr);
-  });
 });
