@@ -7,7 +7,6 @@ import {
   CLI_RANGE,
   expectedSums,
   expectNoStack,
-  KEYS,
   NON_ADMIN_KEYS,
   OutputLog,
   PLATFORM_IDS,

@@ -33,16 +33,12 @@ import {
   USAGE_PATH,
 } from "./faults.ts";
 import {
-  CLI_RANGE,
   expectedSums,
-  expectNoStack,
   fetchPlatform,
   KEYS,
   NON_ADMIN_KEYS,
   OutputLog,
   PLATFORM_IDS,
-  RANGE,
-  runRecorded,
   server,
   sorted,
   startVendors,
