@@ -155,7 +155,9 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
       setImmediate(() => req.socket.destroy());
       return;
     }
-    const payload = fault?.kind === "mutate" ? fault.mutate(answer.body, request) : answer.body;
+    // A deep copy, so a mutation can never reach the emulator's stored records.
+    const payload =
+      fault?.kind === "mutate" ? fault.mutate(structuredClone(answer.body), request) : answer.body;
     send(answer.status, payload, answer.headers);
   });
 

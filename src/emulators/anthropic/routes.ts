@@ -139,8 +139,8 @@ function usageReport(
     offset = pos.offset;
   }
 
-  // A copy, so a test's "mutate" fault cannot change the stored records for later requests.
-  const data = structuredClone(rows.slice(offset, offset + limit));
+  // The server deep-copies the body before any "mutate" fault, so the stored records stay intact.
+  const data = rows.slice(offset, offset + limit);
   const end = offset + data.length;
   const hasMore = end < rows.length;
   return {
