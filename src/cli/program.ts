@@ -1,4 +1,4 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
 import { version } from "../version.ts";
 
 /** Options shared by `report` (the default command) and `sync`. */
@@ -31,13 +31,29 @@ export function buildProgram() {
       .version(version, "--version", "print the version")
       .helpOption("--help", "show this help"),
   )
-    .addOption(new Option("--sort <key>", "requests, tokens or cost (descending)").default("requests"))
+    .option("--sort <key>", "requests, tokens or cost, descending (default: requests)")
     .option("--format <fmt>", "table, json, csv or markdown (default: table)")
     .option("--json", "same as --format json")
     .option("--top <n>", "only the first n users")
     .showSuggestionAfterError(false)
     .allowExcessArguments(false)
-    .enablePositionalOptions();
+    .enablePositionalOptions()
+    .addHelpText(
+      "after",
+      `
+Environment (also read from ./.env):
+  ANTHROPIC_ADMIN_API_KEY      Anthropic Admin API key (sk-ant-admin…)
+  OPENAI_ORG_API_KEY           OpenAI Admin API key (sk-admin-…); also OPENAI_ADMIN_KEY
+  CURSOR_ADMIN_API_KEY         Cursor team admin API key
+  *_BASE_URL                   ANTHROPIC_ADMIN_BASE_URL, OPENAI_ADMIN_BASE_URL, CURSOR_ADMIN_BASE_URL
+  AI_USAGE_STORE               history store file; AI_USAGE_PRICES: price overrides file
+
+Examples:
+  ai-usage --demo                       try it without keys
+  ai-usage --days 7 --sort cost         last 7 UTC days by cost
+  ai-usage --since 2026-10-01 --until 2026-10-31 --format csv > october.csv
+  ai-usage sync --days 3                for cron: fetch into the history store`,
+    );
 
   const sync = windowOptions(new Command("sync"))
     .description("fetch and store usage without printing a report (for cron)")
