@@ -1,5 +1,5 @@
 /**
- * The CLI's pipeline for Cursor — the platform client (paging, zod validation, dedupe, aggregation),
+ * The CLI's pipeline for Cursor — the platform client (paging, page check, dedupe, aggregation),
  * the people merge and the JSON renderer — with the client's rate limiter lifted, bundled like
  * dist/ and run as its own process by bench/million.ts. The real CLI cannot be used here: its
  * limiter holds Cursor to 60 requests a minute, so a million events (1,000 pages) take 17 minutes.

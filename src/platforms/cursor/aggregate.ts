@@ -1,11 +1,58 @@
 import { DAY_MS, dayOf } from "../../usage/days.ts";
 import { addCounts, emptyRow, type UsageRow } from "../../usage/types.ts";
-import { HashSet52 } from "./dedupe.ts";
-import { eventCostNanos, eventTokens, fingerprint, identityOf, isExcluded, NO_MODEL } from "./normalize.ts";
-import type { CursorEvent } from "./schema.ts";
+import { HashSet52, hash52 } from "./dedupe.ts";
+import {
+  type EventIdentity,
+  eventCostNanos,
+  fingerprint,
+  identityOf,
+  isExcluded,
+  NO_MODEL,
+} from "./normalize.ts";
+import { type CursorEvent, eventMs } from "./schema.ts";
 import type { EventWindow } from "./windows.ts";
 
 type Rows = Map<string, UsageRow>;
+
+const HOUR_MS = 3_600_000;
+
+const rowKey = (day: string, identity: string, model: string) => `${day}\u0000${identity}\u0000${model}`;
+
+/** One identity's rows, by model number and then by day of the window (0 for its first day). */
+interface Owner {
+  identity: string;
+  byModel: (UsageRow[] | undefined)[];
+}
+
+/**
+ * What the fold needs about one distinct raw value of a repeated field (email, model, kind),
+ * worked out once per window instead of once per event: its hash for the fingerprint, and what
+ * it means (whose the event is, which model row, whether it is excluded).
+ */
+interface EmailInfo {
+  hash: number;
+  /** Whose an event without a service account is; set on first use. */
+  who: EventIdentity | undefined;
+  owner: Owner | undefined;
+}
+interface ModelInfo {
+  hash: number;
+  /** Index of the trimmed name in `modelNames`. */
+  index: number;
+}
+interface KindInfo {
+  hash: number;
+  excluded: boolean;
+}
+
+/** Distinct raw values kept per field before a table starts over: a guard against unbounded data. */
+const TABLE_LIMIT = 100_000;
+
+function remember<T>(table: Map<string, T>, raw: string, info: T): T {
+  if (table.size >= TABLE_LIMIT) table.clear();
+  table.set(raw, info);
+  return info;
+}
 
 /**
  * Folds one window's events into rows keyed by (UTC day, identity, model) as pages arrive; the
@@ -17,10 +64,20 @@ type Rows = Map<string, UsageRow>;
  * collisions) and are counted after all; when the total moved, they were shift duplicates and go.
  */
 export class WindowAggregator {
+  /** Every row by its full key, in first-seen order; `owners` reaches the same rows without a key. */
   private readonly rows: Rows = new Map();
   private readonly repeats: Rows = new Map();
-  private readonly seen = new HashSet52();
+  /** Fingerprints by the hour of their event (see seenIn). */
+  private readonly seen = new Map<number, HashSet52>();
+  private seenHour = Number.NaN;
+  private seenSet = new HashSet52();
   private readonly days = new Map<number, string>();
+  private readonly owners = new Map<string, Owner>();
+  private readonly emails = new Map<string, EmailInfo>();
+  private readonly models = new Map<string, ModelInfo>();
+  private readonly modelNames: string[] = [];
+  private readonly modelIndex = new Map<string, number>();
+  private readonly kinds = new Map<string, KindInfo>();
   /** Distinct events seen (fingerprints), excluded ones included: compared with the API's total. */
   unique = 0;
   excluded = 0;
@@ -32,22 +89,33 @@ export class WindowAggregator {
   /** Events the API returned outside the requested bounds; ignored so no day is counted twice. */
   outside = 0;
 
-  constructor(readonly window: EventWindow) {}
+  /** The window's first UTC day, as a day number (epoch ms / DAY_MS). */
+  private readonly firstDay: number;
+
+  constructor(readonly window: EventWindow) {
+    this.firstDay = Math.floor(window.startMs / DAY_MS);
+  }
 
   add(events: readonly CursorEvent[]): void {
     for (const event of events) this.addOne(event);
   }
 
   private addOne(event: CursorEvent): void {
-    const ms = event.timestamp;
+    const ms = eventMs(event);
     if (ms < this.window.startMs || ms > this.window.endMs) {
       this.outside++;
       return;
     }
-    const fresh = this.seen.add(fingerprint(event));
+    const rawEmail = event.userEmail ?? "";
+    const email = this.emails.get(rawEmail) ?? remember(this.emails, rawEmail, this.emailInfo(rawEmail));
+    const rawModel = event.model ?? "";
+    const model = this.models.get(rawModel) ?? remember(this.models, rawModel, this.modelInfo(rawModel));
+    const rawKind = event.kind ?? "";
+    const kind = this.kinds.get(rawKind) ?? remember(this.kinds, rawKind, this.kindInfo(rawKind));
+    const fresh = this.seenIn(ms).add(fingerprint(event, ms, email.hash, model.hash, kind.hash));
     if (fresh) this.unique++;
     else this.repeated++;
-    if (isExcluded(event)) {
+    if (kind.excluded) {
       const byDay = fresh ? this.excludedByDay : this.repeatedExcludedByDay;
       const day = this.dayOf(ms);
       byDay.set(day, (byDay.get(day) ?? 0) + 1);
@@ -55,23 +123,115 @@ export class WindowAggregator {
       else this.repeatedExcluded++;
       return;
     }
-    const { identity, email } = identityOf(event);
-    const day = this.dayOf(ms);
-    const model = event.model?.trim() || NO_MODEL;
-    const key = `${day}\u0000${identity}\u0000${model}`;
-    const target = fresh ? this.rows : this.repeats;
-    let row = target.get(key);
-    if (!row) {
-      row = emptyRow({ platform: "cursor", day, identity, email, model, costEstimated: false });
-      target.set(key, row);
+    // Only an event with a service account needs its identity worked out afresh.
+    let who: EventIdentity;
+    let owner: Owner;
+    if (event.serviceAccountId == null) {
+      email.who ??= identityOf(event);
+      email.owner ??= this.ownerOf(email.who.identity);
+      who = email.who;
+      owner = email.owner;
+    } else {
+      who = identityOf(event);
+      owner = this.ownerOf(who.identity);
     }
-    const tokens = eventTokens(event);
+    const row = fresh ? this.rowOf(owner, who, model.index, ms) : this.repeatRow(who, model.index, ms);
     row.requests++;
-    row.inputTokens += tokens.inputTokens;
-    row.outputTokens += tokens.outputTokens;
-    row.cacheReadTokens += tokens.cacheReadTokens;
-    row.cacheWriteTokens += tokens.cacheWriteTokens;
+    const t = event.tokenUsage;
+    if (t) {
+      row.inputTokens += t.inputTokens;
+      row.outputTokens += t.outputTokens;
+      row.cacheReadTokens += t.cacheReadTokens;
+      row.cacheWriteTokens += t.cacheWriteTokens;
+    }
     row.costNanos += eventCostNanos(event);
+  }
+
+  /**
+   * The fingerprints of one hour. A repeat has the same timestamp, so it can only be in its own
+   * hour's set; events come newest first, so one small set is in use at a time and stays in the
+   * CPU cache, where one table for a million events (16 MB) missed it on almost every lookup.
+   */
+  private seenIn(ms: number): HashSet52 {
+    const hour = Math.floor(ms / HOUR_MS);
+    if (hour !== this.seenHour) {
+      let set = this.seen.get(hour);
+      if (!set) {
+        // Sized like the hour before it: event rates change slowly, and growing costs rehashing.
+        set = new HashSet52(this.seenSet.size);
+        this.seen.set(hour, set);
+      }
+      this.seenHour = hour;
+      this.seenSet = set;
+    }
+    return this.seenSet;
+  }
+
+  private emailInfo(raw: string): EmailInfo {
+    return { hash: hash52(raw), who: undefined, owner: undefined };
+  }
+
+  private kindInfo(raw: string): KindInfo {
+    return { hash: hash52(raw), excluded: isExcluded({ kind: raw }) };
+  }
+
+  private modelInfo(raw: string): ModelInfo {
+    const name = raw.trim() || NO_MODEL;
+    let index = this.modelIndex.get(name);
+    if (index === undefined) {
+      index = this.modelNames.push(name) - 1;
+      this.modelIndex.set(name, index);
+    }
+    return { hash: hash52(raw), index };
+  }
+
+  private ownerOf(identity: string): Owner {
+    let owner = this.owners.get(identity);
+    if (!owner) {
+      owner = { identity, byModel: [] };
+      this.owners.set(identity, owner);
+    }
+    return owner;
+  }
+
+  /** The row of (day, identity, model); a new row takes the email of the event that opens it. */
+  private rowOf(owner: Owner, who: EventIdentity, model: number, ms: number): UsageRow {
+    let byDay = owner.byModel[model];
+    if (!byDay) {
+      byDay = [];
+      owner.byModel[model] = byDay;
+    }
+    const day = Math.floor(ms / DAY_MS) - this.firstDay;
+    let row = byDay[day];
+    if (!row) {
+      row = this.newRow(this.dayOf(ms), who, model);
+      this.rows.set(rowKey(row.day, row.identity, row.model), row);
+      byDay[day] = row;
+    }
+    return row;
+  }
+
+  /** Repeats are rare (pages shifted, or equal events), so they take the slower keyed path. */
+  private repeatRow(who: EventIdentity, model: number, ms: number): UsageRow {
+    const day = this.dayOf(ms);
+    const key = rowKey(day, who.identity, this.modelNames[model]!);
+    let row = this.repeats.get(key);
+    if (!row) {
+      row = this.newRow(day, who, model);
+      this.repeats.set(key, row);
+    }
+    return row;
+  }
+
+  private newRow(day: string, who: EventIdentity, model: number): UsageRow {
+    return emptyRow({
+      platform: "cursor",
+      day,
+      identity: who.identity,
+      email: who.email,
+      model: this.modelNames[model]!,
+      costEstimated: false,
+    });
   }
 
   private dayOf(ms: number): string {

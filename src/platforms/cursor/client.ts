@@ -3,8 +3,7 @@ import type { ClientRateLimiter } from "../../http/limiter.ts";
 import { MAX_PAGES } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
 import type { ClientOptions } from "../types.ts";
-import { parseOrThrow } from "../validate.ts";
-import { type CursorEvent, usageEventsPageSchema } from "./schema.ts";
+import { type CursorEvent, parseEventsPage } from "./schema.ts";
 import type { EventWindow } from "./windows.ts";
 
 export const EVENTS_PATH = "/teams/filtered-usage-events";
@@ -40,7 +39,7 @@ export async function fetchEventsPage(
     body: { startDate: window.startMs, endDate: window.endMs, page, pageSize },
     limiter,
   });
-  const body = parseOrThrow("cursor", usageEventsPageSchema, res.body);
+  const body = parseEventsPage(res.body);
   const total = body.totalUsageEventsCount;
   // numPages and the total should agree; if not, trust the larger so no page is skipped.
   const numPages = Math.max(body.pagination?.numPages ?? 0, Math.ceil(total / pageSize));

@@ -1,9 +1,9 @@
 /**
  * Dedupe without holding events. Cursor events have no id, so an event is known by a fingerprint
  * of its fields, and a run over a million events must not keep a million strings (a Set of
- * ~40-char strings costs ~100 MB). We keep a 52-bit hash of each fingerprint in an open-addressing
- * table of doubles: 8 bytes a slot at most half full, ~16–32 MB per million events, freed when
- * the window is done.
+ * ~40-char strings costs ~100 MB). We keep a 52-bit hash of each fingerprint in open-addressing
+ * tables of doubles (one per hour of events, see aggregate.ts): 8 bytes a slot at most half full,
+ * ~16–32 MB per million events, freed when the window is done.
  *
  * Trade-off: two different fingerprints collide with probability about n²/2⁵³ — for a million
  * events ≈ 1 in 9,000 runs, and a collision only matters in a window whose pages shifted (see
@@ -69,8 +69,15 @@ export function hash52(text: string): number {
 
 /** A set of positive integers below 2⁵³ (hash52 output) in a Float64Array; 0 marks an empty slot. */
 export class HashSet52 {
-  private slots = new Float64Array(1024);
+  private slots: Float64Array;
   size = 0;
+
+  /** `expected`: how many values are likely, so the table need not grow to hold them. */
+  constructor(expected = 0) {
+    let length = 64;
+    while (length < expected * 2 + 2) length *= 2;
+    this.slots = new Float64Array(length);
+  }
 
   /** Adds `value`; false when it was already there. */
   add(value: number): boolean {

@@ -45,29 +45,25 @@ export function eventCostNanos(event: CursorEvent): number {
   return centsToNanos(event.tokenUsage?.totalCents ?? 0) + centsToNanos(event.cursorTokenFee ?? 0);
 }
 
-/** The four disjoint token buckets; all 0 when there is no tokenUsage (not a token-based call). */
-export function eventTokens(event: CursorEvent) {
-  const t = event.tokenUsage;
-  return {
-    inputTokens: t?.inputTokens ?? 0,
-    outputTokens: t?.outputTokens ?? 0,
-    cacheReadTokens: t?.cacheReadTokens ?? 0,
-    cacheWriteTokens: t?.cacheWriteTokens ?? 0,
-  };
-}
-
 /**
  * The 52-bit fingerprint of the fields that tell two events apart (they have no id): timestamp,
- * user or service account, model, kind, charged cents, conversation, token numbers. Numbers are
- * hashed by their bits, not printed, which is what makes a million events cheap.
+ * user or service account, model, kind, charged cents, conversation, token numbers. Numbers go in
+ * by their bits; the email, model and kind, which repeat, by their hash52 (`""` for a missing
+ * one), which the caller works out once per distinct value.
  */
-export function fingerprint(event: CursorEvent): number {
+export function fingerprint(
+  event: CursorEvent,
+  ms: number,
+  email: number,
+  model: number,
+  kind: number,
+): number {
   hasher.start();
-  hasher.number(event.timestamp);
-  hasher.text(event.userEmail ?? "");
+  hasher.number(ms);
+  hasher.number(email);
   hasher.text(event.serviceAccountId ?? "");
-  hasher.text(event.model ?? "");
-  hasher.text(event.kind ?? "");
+  hasher.number(model);
+  hasher.number(kind);
   hasher.number(event.chargedCents ?? -1);
   hasher.text(event.conversationId ?? "");
   const t = event.tokenUsage;
