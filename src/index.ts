@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import module from "node:module";
 import { CommanderError } from "commander";
 import type { Io } from "./cli/context.ts";
 import { buildProgram } from "./cli/program.ts";
@@ -7,6 +8,10 @@ import type { RawFlags } from "./config/options.ts";
 import { AbortedError } from "./http/errors.ts";
 import { redact } from "./http/redact.ts";
 import { StoreError } from "./store/types.ts";
+
+// Node 22.1+ caches compiled code between runs (Bun and Node 20 lack it): the command modules
+// loaded below start faster from the second run on.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 /** Exit codes: 0 data shown, 1 every platform failed, 2 usage error, 130 interrupted. */
 async function main(argv: string[]): Promise<number> {
