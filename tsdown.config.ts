@@ -7,10 +7,8 @@ export default defineConfig({
   target: "node20.19",
   outDir: "dist",
   clean: true,
+  // `.js`, not `.mjs`: the package is "type": "module" and bin points at dist/index.js.
   fixedExtension: false,
-  // Pure-JS dependencies are bundled so `npx` installs little; libsql ships native parts and stays external.
-  noExternal: [
-    /^(commander|@commander-js|string-width|picocolors|p-limit|yocto-limit|zod|yocto-spinner|get-east-asian-width|strip-ansi|ansi-regex|yoctocolors)/,
-  ],
-  external: ["@libsql/client"],
+  // Runtime `dependencies` (only @libsql/client, which ships native parts) stay external; the
+  // pure-JS libraries are devDependencies and get bundled, so `npx` installs little.
 });
