@@ -112,3 +112,30 @@ describe("Aggregator", () => {
     expect(build(agg).totals.costNanos).toBe(1_000_000_000_000);
   });
 });
+
+describe("aliases", () => {
+  const aliases = new Map([
+    ["user-abc", "alice@co.com"],
+    ["api-key:ci", "bob@co.com"],
+    ["alice.old@co.com", "alice@co.com"],
+    ["(unattributed)", "shared-keys"],
+  ]);
+
+  it("map vendor ids, key labels and second addresses onto one person at report time", () => {
+    const agg = new Aggregator(aliases);
+    agg.add(row({ identity: "alice@co.com", email: "alice@co.com", requests: 1 }));
+    agg.add(row({ platform: "openai", identity: "user-abc", email: null, requests: 2 }));
+    agg.add(
+      row({ platform: "cursor", identity: "alice.old@co.com", email: "Alice.Old@co.com", requests: 4 }),
+    );
+    agg.add(row({ identity: "api-key:ci", email: null, requests: 8 }));
+    agg.add(row({ platform: "openai", identity: "(unattributed)", email: null, requests: 16 }));
+    agg.add(row({ platform: "openai", identity: "user-zzz", email: null, requests: 32 }));
+    expect(build(agg).users.map((u) => [u.user, u.email, u.requests, u.tools.join("+")])).toEqual([
+      ["user-zzz", null, 32, "OpenAI"],
+      ["shared-keys", null, 16, "OpenAI"],
+      ["bob@co.com", "bob@co.com", 8, "Claude"],
+      ["alice@co.com", "alice@co.com", 7, "Claude+OpenAI+Cursor"],
+    ]);
+  });
+});

@@ -235,6 +235,26 @@ describe("ai-usage against the emulators", () => {
     expect(platformSums(json, "cursor").requests).toBe(expected().cursor.requests);
   });
 
+  it("applies identity aliases from $AI_USAGE_ALIASES when merging people", async () => {
+    const before = JSON.parse((await runCli([...RANGE, "--json"], emu.env)).stdout) as Json;
+    const id = before.users.find((u) => u.user.startsWith("user-"))!;
+    const person = before.users.find((u) => u.user.includes("@"))!;
+    const sum = (u: Json["users"][number]) => u.platforms.reduce((n, p) => n + p.requests, 0);
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "aliases.json"), JSON.stringify({ [id.user]: person.user.toUpperCase() }));
+    const res = await runCli(
+      [...RANGE, "--json"],
+      { ...emu.env, AI_USAGE_ALIASES: join(cwd, "aliases.json") },
+      { cwd },
+    );
+    expect(res.code).toBe(0);
+    const after = JSON.parse(res.stdout) as Json;
+    expect(after.users.map((u) => u.user)).not.toContain(id.user);
+    const merged = after.users.find((u) => u.user === person.user)!;
+    expect(sum(merged)).toBe(sum(person) + sum(id));
+    expect(after.totals).toEqual(before.totals);
+  });
+
   it.each([
     [["--sort", "price"], "ai-usage: --sort must be one of requests, tokens, cost; got 'price'\n"],
     [["--days", "0"], "ai-usage: --days expects a whole number of at least 1, got '0'\n"],

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { collect, platformKey } from "../collect.ts";
+import { type Aliases, loadAliases } from "../config/aliases.ts";
 import { loadDotEnv } from "../config/env.ts";
 import { UsageError } from "../config/errors.ts";
 import { type Options, parseOptions, type RawFlags } from "../config/options.ts";
@@ -36,6 +37,8 @@ export interface Context {
   store: Store | null;
   /** List prices with the user's overrides, for estimated costs. */
   prices: PriceLookup;
+  /** The user's identity aliases, applied when people are merged. */
+  aliases: Aliases;
   close: () => Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
   let env = loadDotEnv(resolve(io.cwd, ".env"), io.env);
   const log = createLogger({ verbose: options.verbose, write: io.stderr });
   const prices = createPriceLookup(loadPriceOverrides(undefined, env));
+  const aliases = loadAliases(env);
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const done of closers.reverse()) await done();
@@ -74,7 +78,7 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
       closers.push(() => opened.close());
       store = opened;
     }
-    return { options, env, log, platforms: selected, store, prices, close };
+    return { options, env, log, platforms: selected, store, prices, aliases, close };
   } catch (err) {
     // Emulators or a store opened before the failure must not keep the process alive.
     await close();

@@ -9,7 +9,7 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
   const ctx = await prepare(flags, io);
   try {
     const { options, prices } = ctx;
-    const aggregator = new Aggregator();
+    const aggregator = new Aggregator(ctx.aliases);
     const outcomes = await collectUsage(ctx, io, aggregator);
 
     const unpricedModels = [...aggregator.estimatedModels].filter((m) => !prices(m)).sort();

@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { z } from "zod";
 import { UsageError } from "../config/errors.ts";
+import { type ConfigFile, configFile, readJsonFile } from "../config/files.ts";
 import { createPriceLookup } from "./lookup.ts";
 import type { ModelPrice } from "./types.ts";
 
@@ -18,10 +16,8 @@ const OverridesSchema = z.record(
 );
 
 /** Where overrides are read from when no path is given, and whether the user named that file. */
-export function defaultPricesPath(env: NodeJS.ProcessEnv = process.env): { path: string; explicit: boolean } {
-  if (env.AI_USAGE_PRICES) return { path: env.AI_USAGE_PRICES, explicit: true };
-  const config = env.XDG_CONFIG_HOME || join(homedir(), ".config");
-  return { path: join(config, "ai-usage", "prices.json"), explicit: false };
+export function defaultPricesPath(env: NodeJS.ProcessEnv = process.env): ConfigFile {
+  return configFile(env, "AI_USAGE_PRICES", "prices.json");
 }
 
 /**
@@ -35,24 +31,8 @@ export function loadPriceOverrides(
   env: NodeJS.ProcessEnv = process.env,
 ): Record<string, Partial<ModelPrice>> {
   const where = path ? { path, explicit: true } : defaultPricesPath(env);
-  let text: string;
-  try {
-    text = readFileSync(where.path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && !where.explicit) return {};
-    throw new UsageError(
-      `price file ${where.path}: ${code === "ENOENT" ? "not found" : `cannot read it (${code ?? (err as Error).message})`}`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    // V8 quotes the offending text, newlines included; the message must stay one line.
-    const detail = (err as Error).message.replace(/\s+/g, " ");
-    throw new UsageError(`price file ${where.path}: invalid JSON (${detail})`);
-  }
+  const json = readJsonFile(where, "price file");
+  if (json === undefined) return {};
   const parsed = OverridesSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

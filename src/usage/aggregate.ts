@@ -1,3 +1,4 @@
+import type { Aliases } from "../config/aliases.ts";
 import {
   emptyTotals,
   type PlatformStatus,
@@ -19,16 +20,21 @@ import {
 /**
  * Merges rows into people. A person is keyed by email when any vendor (or its users list) gives
  * one — lower-cased and trimmed — and otherwise by the vendor's own label or id, so nothing is dropped.
+ * The user's aliases (src/config/aliases.ts) map a vendor id, label or second address to one person.
  */
 export class Aggregator {
   private readonly users = new Map<string, { email: string | null; byPlatform: Map<PlatformId, Totals> }>();
   /** Models whose cost we estimated, so the report can name those without a known price. */
   readonly estimatedModels = new Set<string>();
 
+  constructor(private readonly aliases: Aliases = new Map()) {}
+
   add(row: UsageRow): void {
     if (row.costEstimated) this.estimatedModels.add(row.model);
-    const email = row.email ? normalizeEmail(row.email) : null;
-    const key = email ?? row.identity;
+    const vendorEmail = row.email ? normalizeEmail(row.email) : null;
+    const alias = this.aliases.get(row.identity) ?? (vendorEmail ? this.aliases.get(vendorEmail) : undefined);
+    const key = alias ?? vendorEmail ?? row.identity;
+    const email = alias === undefined ? vendorEmail : alias.includes("@") ? alias : null;
     let user = this.users.get(key);
     if (!user) {
       user = { email, byPlatform: new Map() };
