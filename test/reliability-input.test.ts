@@ -123,6 +123,12 @@ const CASES: Case[] = [
     { env: { AI_USAGE_PRICES: join(cwd, "missing.json") } },
   ],
   [
+    "an aliases file that is not JSON",
+    [],
+    /^ai-usage: aliases file \S+broken\.json: invalid JSON \(.+\)$/,
+    { env: { AI_USAGE_ALIASES: join(cwd, "broken.json") } },
+  ],
+  [
     "a price file that is a directory",
     [],
     `ai-usage: price file ${join(cwd, "a-directory")}: cannot read it (EISDIR)`,
