@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { tokenUsage } from "../src/emulators/cursor/data.ts";
 import { WindowAggregator } from "../src/platforms/cursor/aggregate.ts";
 import { HashSet52, hash52 } from "../src/platforms/cursor/dedupe.ts";
 import { eventCostNanos, identityOf, isExcluded, REMOVED_USER } from "../src/platforms/cursor/normalize.ts";
@@ -14,19 +15,6 @@ const window = {
   startMs: Date.parse("2026-05-07T00:00:00Z"),
   endMs: Date.parse("2026-05-08T23:59:59.999Z"),
 };
-const tokens = (
-  input: number,
-  output: number,
-  cacheWrite: number,
-  cacheRead: number,
-  totalCents: number,
-) => ({
-  inputTokens: input,
-  outputTokens: output,
-  cacheWriteTokens: cacheWrite,
-  cacheReadTokens: cacheRead,
-  totalCents,
-});
 
 describe("event classification", () => {
   it("excludes errored and aborted kinds, whatever their case", () => {
@@ -67,13 +55,13 @@ describe("event classification", () => {
   });
 
   it("costs chargedCents, else totalCents + cursorTokenFee (older tenants)", () => {
-    expect(eventCostNanos(ev({ chargedCents: 21.36232, tokenUsage: tokens(1, 1, 1, 1, 20.18232) }))).toBe(
+    expect(eventCostNanos(ev({ chargedCents: 21.36232, tokenUsage: tokenUsage(1, 1, 1, 1, 20.18232) }))).toBe(
       213_623_200,
     );
-    expect(eventCostNanos(ev({ tokenUsage: tokens(1, 1, 1, 1, 40.167), cursorTokenFee: 1.18 }))).toBe(
+    expect(eventCostNanos(ev({ tokenUsage: tokenUsage(1, 1, 1, 1, 40.167), cursorTokenFee: 1.18 }))).toBe(
       413_470_000,
     );
-    expect(eventCostNanos(ev({ tokenUsage: tokens(1, 1, 1, 1, 0.5) }))).toBe(5_000_000);
+    expect(eventCostNanos(ev({ tokenUsage: tokenUsage(1, 1, 1, 1, 0.5) }))).toBe(5_000_000);
     expect(eventCostNanos(ev({ chargedCents: 8 }))).toBe(80_000_000);
     expect(eventCostNanos(ev({}))).toBe(0);
   });
@@ -99,7 +87,7 @@ describe("fingerprints", () => {
       userEmail: "a@x.com",
       chargedCents: 1.5,
       conversationId: "c1",
-      tokenUsage: tokens(1, 2, 3, 4, 1),
+      tokenUsage: tokenUsage(1, 2, 3, 4, 1),
     };
     expect(repeats(ev(base), ev({ ...base }))).toBe(1);
     // A timestamp given as a number is the same instant as its string.
@@ -113,8 +101,8 @@ describe("fingerprints", () => {
       { kind: "Included in Business" },
       { chargedCents: 1.500001 },
       { conversationId: "c2" },
-      { tokenUsage: tokens(1, 2, 3, 5, 1) },
-      { tokenUsage: tokens(1, 2, 3, 4, 1.1) },
+      { tokenUsage: tokenUsage(1, 2, 3, 5, 1) },
+      { tokenUsage: tokenUsage(1, 2, 3, 4, 1.1) },
     ])
       expect(repeats(ev(base), ev({ ...base, ...change })), JSON.stringify(change)).toBe(0);
   });
@@ -137,7 +125,7 @@ describe("fingerprints", () => {
 });
 
 describe("WindowAggregator", () => {
-  const a = ev({ userEmail: "A@x.com", chargedCents: 10, tokenUsage: tokens(1, 2, 3, 4, 9) });
+  const a = ev({ userEmail: "A@x.com", chargedCents: 10, tokenUsage: tokenUsage(1, 2, 3, 4, 9) });
   const b = ev({ userEmail: "a@x.com", timestamp: String(T + 1), chargedCents: 0.5 });
   const errored = ev({
     userEmail: "a@x.com",

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { tokenUsage } from "../src/emulators/cursor/data.ts";
 import {
   type CursorEmulator,
   cursorData,
@@ -134,19 +135,6 @@ describe("cursor platform against the emulator", () => {
 
   it("computes a hand-made team exactly, including every kind of trap", async () => {
     const t = Date.parse("2026-05-10T12:00:00Z");
-    const usage = (
-      input: number,
-      output: number,
-      cacheWrite: number,
-      cacheRead: number,
-      totalCents: number,
-    ) => ({
-      inputTokens: input,
-      outputTokens: output,
-      cacheWriteTokens: cacheWrite,
-      cacheReadTokens: cacheRead,
-      totalCents,
-    });
     const base = { model: "claude-4.5-sonnet", maxMode: false, requestsCosts: 1 };
     const events: UsageEvent[] = [
       // Alice (mixed case): token-based usage-based with discount + fee, and a not-token-based included call.
@@ -156,7 +144,7 @@ describe("cursor platform against the emulator", () => {
         userEmail: "Alice@Company.com",
         kind: "Usage-based",
         isTokenBasedCall: true,
-        tokenUsage: usage(100, 200, 300, 400, 40.167),
+        tokenUsage: tokenUsage(100, 200, 300, 400, 40.167),
         chargedCents: 37.3303,
         cursorTokenFee: 1.18,
       },
@@ -175,7 +163,7 @@ describe("cursor platform against the emulator", () => {
         userEmail: "alice@company.com",
         kind: "Errored, Not Charged",
         isTokenBasedCall: true,
-        tokenUsage: usage(9, 9, 9, 9, 411.38804),
+        tokenUsage: tokenUsage(9, 9, 9, 9, 411.38804),
         chargedCents: 411.38804,
       },
       {
@@ -193,7 +181,7 @@ describe("cursor platform against the emulator", () => {
         userEmail: "bob@company.com",
         kind: "Usage-based",
         isTokenBasedCall: true,
-        tokenUsage: usage(10, 20, 0, 0, 20.18232),
+        tokenUsage: tokenUsage(10, 20, 0, 0, 20.18232),
         cursorTokenFee: 1.18,
       },
       // "null" string service account id: a normal user event.
@@ -204,7 +192,7 @@ describe("cursor platform against the emulator", () => {
         serviceAccountId: "null",
         kind: "Included in Business",
         isTokenBasedCall: true,
-        tokenUsage: usage(1, 1, 1, 1, 31.781),
+        tokenUsage: tokenUsage(1, 1, 1, 1, 31.781),
         chargedCents: 14.68865,
       },
       // A real service account, and a removed user without userEmail.

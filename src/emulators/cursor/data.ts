@@ -68,6 +68,23 @@ const hex8 = (rand: () => number) =>
     .toString(16)
     .padStart(8, "0");
 
+/** A `tokenUsage` object in the API's field order (input, output, cache write, cache read, cents). */
+export function tokenUsage(
+  input: number,
+  output: number,
+  cacheWrite: number,
+  cacheRead: number,
+  totalCents: number,
+): TokenUsage {
+  return {
+    inputTokens: input,
+    outputTokens: output,
+    cacheWriteTokens: cacheWrite,
+    cacheReadTokens: cacheRead,
+    totalCents,
+  };
+}
+
 function uuid(rand: () => number): string {
   const s = hex8(rand) + hex8(rand) + hex8(rand) + hex8(rand);
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-a${s.slice(17, 20)}-${s.slice(20)}`;
