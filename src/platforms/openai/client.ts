@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { NotFoundError } from "../../http/errors.ts";
 import { paginateCursor } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
@@ -13,8 +14,16 @@ export const USERS_PATH = "/v1/organization/users";
 export const MAX_DAYS_PER_REQUEST = 31;
 export const USERS_PAGE_LIMIT = 100;
 
-function headers(client: ClientOptions): Record<string, string> {
-  return { authorization: `Bearer ${client.apiKey}`, "user-agent": userAgent };
+/** GET an admin route and validate the answer against `schema`. */
+async function get<S extends z.ZodType>(
+  client: ClientOptions,
+  path: string,
+  schema: S,
+  query?: URLSearchParams,
+) {
+  const headers = { authorization: `Bearer ${client.apiKey}`, "user-agent": userAgent };
+  const res = await requestJson({ platform: "openai", client, path, query, headers });
+  return parseOrThrow("openai", schema, res.body);
 }
 
 /** One request sequence: whole UTC days as `[start_time, end_time)` in unix seconds. */
@@ -59,14 +68,7 @@ export async function* fetchUsageBuckets(
       query.append("group_by[]", "model");
       query.set("limit", String(MAX_DAYS_PER_REQUEST));
       if (cursor) query.set("page", cursor);
-      const res = await requestJson({
-        platform: "openai",
-        client,
-        path: USAGE_PATH,
-        query,
-        headers: headers(client),
-      });
-      const page = parseOrThrow("openai", usagePageSchema, res.body);
+      const page = await get(client, USAGE_PATH, usagePageSchema, query);
       return { items: page.data, hasMore: page.has_more, nextCursor: page.next_page ?? null };
     },
     client.maxPages,
@@ -96,14 +98,7 @@ export async function listUsers(client: ClientOptions): Promise<Map<string, stri
     async (cursor) => {
       const query = new URLSearchParams({ limit: String(USERS_PAGE_LIMIT) });
       if (cursor) query.set("after", cursor);
-      const res = await requestJson({
-        platform: "openai",
-        client,
-        path: USERS_PATH,
-        query,
-        headers: headers(client),
-      });
-      const page = parseOrThrow("openai", userListSchema, res.body);
+      const page = await get(client, USERS_PATH, userListSchema, query);
       return { items: page.data, hasMore: page.has_more, nextCursor: page.last_id ?? null };
     },
     client.maxPages,
@@ -115,9 +110,7 @@ export async function listUsers(client: ClientOptions): Promise<Map<string, stri
 /** One user by id, or undefined when the API does not know it (removed users). */
 export async function retrieveUser(client: ClientOptions, id: string): Promise<UserBody | undefined> {
   try {
-    const path = `${USERS_PATH}/${encodeURIComponent(id)}`;
-    const res = await requestJson({ platform: "openai", client, path, headers: headers(client) });
-    return parseOrThrow("openai", userSchema, res.body);
+    return await get(client, `${USERS_PATH}/${encodeURIComponent(id)}`, userSchema);
   } catch (err) {
     if (err instanceof NotFoundError) return undefined;
     throw err;
