@@ -261,12 +261,14 @@ describe("renderMarkdown", () => {
 });
 
 describe("render", () => {
-  it("dispatches on the format", () => {
+  it("dispatches on the format", async () => {
     const rep = report(seedUsers());
     const opts = { width: 80, color: false };
-    expect(render(rep, "json", opts)).toBe(renderJson(rep));
-    expect(render(rep, "csv", opts)).toBe(renderCsv(rep));
-    expect(render(rep, "markdown", opts)).toBe(renderMarkdown(rep));
-    expect(render(rep, "table", opts).split("\n")[0]).toBe("AI Coding Usage Leaderboard (Last 30 days)");
+    expect(await render(rep, "json", opts)).toBe(renderJson(rep));
+    expect(await render(rep, "csv", opts)).toBe(renderCsv(rep));
+    expect(await render(rep, "markdown", opts)).toBe(renderMarkdown(rep));
+    expect((await render(rep, "table", opts)).split("\n")[0]).toBe(
+      "AI Coding Usage Leaderboard (Last 30 days)",
+    );
   });
 });

@@ -28,7 +28,7 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
       unpricedModels,
     });
     const color = io.stdoutIsTTY && !io.env.NO_COLOR && io.env.TERM !== "dumb";
-    io.stdout(render(report, options.format, { width: terminalWidth(io), color }));
+    io.stdout(await render(report, options.format, { width: terminalWidth(io), color }));
     return outcomes.some((o) => o.status.status === "ok") ? 0 : 1;
   } finally {
     await ctx.close();

@@ -51,3 +51,6 @@ export function nanosToDecimal(nanos: number): string {
 export function nanosToUsdNumber(nanos: number): number {
   return Number(nanosToDecimal(nanos));
 }
+
+/** The footnote under a table or Markdown report whose costs include estimates. */
+export const ESTIMATE_FOOTNOTE = "~ estimated from list prices (OpenAI reports no per-user cost)";

@@ -2,7 +2,6 @@ import type { Report } from "../usage/report.ts";
 import { renderCsv } from "./csv.ts";
 import { renderJson } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { renderTable } from "./table.ts";
 
 export type OutputFormat = "table" | "json" | "csv" | "markdown";
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ["table", "json", "csv", "markdown"];
@@ -14,11 +13,14 @@ export interface RenderOptions {
   color: boolean;
 }
 
-/** The text for stdout, ending in a newline. */
-export function render(report: Report, format: OutputFormat, opts: RenderOptions): string {
+/**
+ * The text for stdout, ending in a newline. The table's display-width machinery (string-width and
+ * its Unicode tables) is loaded only when a table is asked for.
+ */
+export async function render(report: Report, format: OutputFormat, opts: RenderOptions): Promise<string> {
   switch (format) {
     case "table":
-      return renderTable(report, opts);
+      return (await import("./table.ts")).renderTable(report, opts);
     case "json":
       return renderJson(report);
     case "csv":
@@ -27,5 +29,3 @@ export function render(report: Report, format: OutputFormat, opts: RenderOptions
       return renderMarkdown(report);
   }
 }
-
-export { renderCsv, renderJson, renderMarkdown, renderTable };

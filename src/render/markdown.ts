@@ -1,8 +1,7 @@
 import type { Report, Totals } from "../usage/report.ts";
 import { PLATFORM_LABELS } from "../usage/types.ts";
-import { formatCost, formatRequests, formatTokens } from "./format.ts";
+import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
 import { markdownCell } from "./sanitize.ts";
-import { ESTIMATE_FOOTNOTE } from "./table.ts";
 
 /**
  * A GitHub table of the leaderboard, mirroring the terminal table: a multi-platform user gets one

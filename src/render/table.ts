@@ -1,7 +1,7 @@
 import pc from "picocolors";
 import type { Report, UserUsage } from "../usage/report.ts";
 import { PLATFORM_LABELS } from "../usage/types.ts";
-import { formatCost, formatRequests, formatTokens } from "./format.ts";
+import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
 import { cleanForTerminal } from "./sanitize.ts";
 import { displayWidth, padEnd, padStart, truncate, wrapTokens } from "./text.ts";
 
@@ -9,8 +9,6 @@ export interface TableOptions {
   width: number;
   color: boolean;
 }
-
-export const ESTIMATE_FOOTNOTE = "~ estimated from list prices (OpenAI reports no per-user cost)";
 
 /**
  * Layouts from widest to narrowest; the first that leaves the User column at least `minUser`
