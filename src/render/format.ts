@@ -1,4 +1,4 @@
-import { formatUsd } from "../usage/money.ts";
+import { formatUsd, NANOS_PER_DOLLAR } from "../usage/money.ts";
 
 /** Shared number formatting for the human formats (table, markdown). */
 
@@ -41,8 +41,8 @@ export function formatCost(nanos: number, estimated: boolean): string {
 export function nanosToDecimal(nanos: number): string {
   const sign = nanos < 0 ? "-" : "";
   const abs = Math.abs(Math.round(nanos));
-  const whole = Math.floor(abs / 1e9);
-  let frac = String(abs % 1e9).padStart(9, "0");
+  const whole = Math.floor(abs / NANOS_PER_DOLLAR);
+  let frac = String(abs % NANOS_PER_DOLLAR).padStart(9, "0");
   frac = frac.replace(/0+$/, "").padEnd(2, "0");
   return `${sign}${whole}.${frac}`;
 }

@@ -1,10 +1,8 @@
+import type { Format } from "../config/options.ts";
 import type { Report } from "../usage/report.ts";
 import { renderCsv } from "./csv.ts";
 import { renderJson } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";
-
-export type OutputFormat = "table" | "json" | "csv" | "markdown";
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ["table", "json", "csv", "markdown"];
 
 export interface RenderOptions {
   /** Terminal width in columns (only the table uses it). */
@@ -17,7 +15,7 @@ export interface RenderOptions {
  * The text for stdout, ending in a newline. The table's display-width machinery (string-width and
  * its Unicode tables) is loaded only when a table is asked for.
  */
-export async function render(report: Report, format: OutputFormat, opts: RenderOptions): Promise<string> {
+export async function render(report: Report, format: Format, opts: RenderOptions): Promise<string> {
   switch (format) {
     case "table":
       return (await import("./table.ts")).renderTable(report, opts);

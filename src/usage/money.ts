@@ -17,10 +17,6 @@ export function perMillionToNanosPerToken(usdPerMillion: number): number {
   return Math.round(usdPerMillion * 1000 * 1e6) / 1e6;
 }
 
-export function nanosToDollars(nanos: number): number {
-  return nanos / NANOS_PER_DOLLAR;
-}
-
 /** "$127.40" style, rounded half-up to the cent from the exact integer. */
 export function formatUsd(nanos: number): string {
   const cents = Math.round(nanos / NANOS_PER_CENT);
