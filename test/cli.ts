@@ -74,3 +74,36 @@ export function runCli(
     options.onSpawn?.(child);
   });
 }
+
+/** The parts of `--json` output the end-to-end tests read. */
+export interface ReportJson {
+  window: { since: string; until: string; days: number };
+  platforms: Array<{ platform: string; status: string; message: string | null; excludedEvents?: number }>;
+  users: Array<{
+    user: string;
+    requests: number;
+    tokens: number;
+    costUsd: number;
+    platforms: Array<{ platform: string; requests: number; tokens: number; costUsd: number }>;
+  }>;
+  totals: { requests: number; tokens: number; costUsd: number };
+}
+
+/** One platform's requests and tokens, summed over every user of a JSON report. */
+export function platformSums(json: ReportJson, platform: string) {
+  const sum = { requests: 0, tokens: 0 };
+  for (const u of json.users)
+    for (const p of u.platforms)
+      if (p.platform === platform) {
+        sum.requests += p.requests;
+        sum.tokens += p.tokens;
+      }
+  return sum;
+}
+
+/** One platform's cost in dollars, summed over every user of a JSON report. */
+export function platformCostUsd(json: ReportJson, platform: string): number {
+  let cost = 0;
+  for (const u of json.users) for (const p of u.platforms) if (p.platform === platform) cost += p.costUsd;
+  return cost;
+}

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MAX_ATTEMPTS } from "../src/http/request.ts";
-import type { PlatformId } from "../src/usage/types.ts";
-import type { RunOptions } from "./cli.ts";
+import { platformSums, type ReportJson, type RunOptions } from "./cli.ts";
 import { brokenField, maxRepeats, page200, status, stringForNumber, USAGE_PATH } from "./faults.ts";
 import {
   CLI_RANGE,
@@ -32,23 +31,6 @@ afterAll(async () => {
   out.expectNoSecrets();
 });
 
-type Json = {
-  platforms: Array<{ platform: string; status: string; message: string | null }>;
-  users: Array<{ platforms: Array<{ platform: string; requests: number; tokens: number }> }>;
-  totals: { requests: number; tokens: number };
-};
-
-function platformSums(json: Json, id: PlatformId) {
-  const sum = { requests: 0, tokens: 0 };
-  for (const u of json.users)
-    for (const p of u.platforms)
-      if (p.platform === id) {
-        sum.requests += p.requests;
-        sum.tokens += p.tokens;
-      }
-  return sum;
-}
-
 describe("the CLI, spawned, with faults on the wire", () => {
   const ARGS = [...CLI_RANGE, "--json", "--verbose"];
   const run = (args: string[], env: Record<string, string> = {}, options?: RunOptions) =>
@@ -71,7 +53,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
     expect(res.stderr).toMatch(/^cursor: POST \S+ → HTTP 503: .* \(will retry\)$/m);
     expect(res.stderr).not.toMatch(/: error: /);
     expectNoStack(res.stderr);
-    const json = JSON.parse(res.stdout) as Json;
+    const json = JSON.parse(res.stdout) as ReportJson;
     const want = expectedSums(v.data);
     for (const id of PLATFORM_IDS) expect(platformSums(json, id)).toEqual(want[id]);
     expect(json.totals.requests).toBe(want.claude.requests + want.openai.requests + want.cursor.requests);
@@ -82,7 +64,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
     const res = await run(ARGS, { CURSOR_ADMIN_API_KEY: WRONG_KEYS.cursor }).finally(v.clearFaults);
     expect(res.code).toBe(0);
     const openaiMessage = `unexpected response: ${brokenField()}: expected number, got string`;
-    const json = JSON.parse(res.stdout) as Json;
+    const json = JSON.parse(res.stdout) as ReportJson;
     expect(json.platforms).toEqual([
       { platform: "claude", status: "ok", message: null },
       { platform: "openai", status: "error", message: openaiMessage },
@@ -142,7 +124,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
       /^openai: error: HTTP 403: You have insufficient permissions .*api\.usage\.read/m,
     );
     expect(res.stderr).toMatch(/^cursor: error: HTTP 404: Resource not found$/m);
-    expect((JSON.parse(res.stdout) as Json).platforms.map((p) => p.status)).toEqual([
+    expect((JSON.parse(res.stdout) as ReportJson).platforms.map((p) => p.status)).toEqual([
       "error",
       "error",
       "error",

@@ -5,7 +5,7 @@ import { afterAll, describe, it } from "vitest";
 import { MIGRATIONS, SCHEMA_VERSION } from "../src/store/migrations.ts";
 import { fileUrl } from "../src/store/sqlite.ts";
 import { daysBetween } from "../src/usage/days.ts";
-import { runCli, tempDir } from "./cli.ts";
+import { platformSums, type ReportJson, runCli, tempDir } from "./cli.ts";
 import {
   claudeSessions,
   closeAll,
@@ -15,8 +15,6 @@ import {
   mark,
   modeOf,
   noRequests,
-  platformSums,
-  type ReportJson,
   reportJson,
   storeIsConsistent,
 } from "./store-helpers.ts";

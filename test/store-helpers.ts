@@ -99,29 +99,6 @@ export function claudeSessions(emu: EmulatorSet, days: readonly string[]): numbe
     .reduce((sum, r) => sum + r.core_metrics.num_sessions, 0);
 }
 
-export interface ReportJson {
-  platforms: Array<{ platform: string; status: string; excludedEvents?: number }>;
-  users: Array<{
-    user: string;
-    requests: number;
-    tokens: number;
-    costUsd: number;
-    platforms: Array<{ platform: string; requests: number; tokens: number; costUsd: number }>;
-  }>;
-  totals: { requests: number; tokens: number; costUsd: number };
-}
-
-export function platformSums(json: ReportJson, platform: string) {
-  const sum = { requests: 0, tokens: 0 };
-  for (const u of json.users)
-    for (const p of u.platforms)
-      if (p.platform === platform) {
-        sum.requests += p.requests;
-        sum.tokens += p.tokens;
-      }
-  return sum;
-}
-
 /** The bytes of the store and its WAL/shared-memory files. */
 export function storeFiles(path: string): string[] {
   return [path, `${path}-wal`, `${path}-shm`].filter((p) => existsSync(p));

@@ -1,20 +1,14 @@
-import type { PlatformId } from "./types.ts";
+import type { PlatformId, UsageCounts } from "./types.ts";
 
 /** The report every renderer receives: already merged, ranked and totalled. */
 
 export type SortKey = "requests" | "tokens" | "cost";
 export const SORT_KEYS: readonly SortKey[] = ["requests", "tokens", "cost"];
 
-export interface Totals {
-  requests: number;
+/** A row's counts summed (cost in integer nano-dollars; renderers convert, see money.ts). */
+export interface Totals extends UsageCounts {
   /** input + output + cache read + cache write. */
   tokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  /** Integer nano-dollars; renderers convert (money.ts). */
-  costNanos: number;
   /** True when any part of the cost is an estimate from list prices. */
   costEstimated: boolean;
 }
