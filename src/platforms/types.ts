@@ -7,6 +7,8 @@ export interface ClientOptions {
   baseUrl: string;
   apiKey: string;
   fetch: typeof globalThis.fetch;
+  /** The environment (with .env applied), for a platform's own extra variables (workspace id, org…). */
+  env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
   log?: Logger;
   /** Per-request timeout; the HTTP layer has a default. */
@@ -21,8 +23,20 @@ export interface ClientOptions {
   now?: () => Date;
   /** List-price lookup for estimating cost where the vendor gives none (OpenAI). See src/pricing. */
   prices?: (model: string) => ModelPrice | undefined;
-  /** Long fetches (Cursor) report progress: pages done of pages known so far. */
+  /** Long fetches report progress: units done of units known so far (the descriptor names the unit). */
   onProgress?: (done: number, total: number) => void;
+  /** Waiting on a rate limit or a retry: how long, so the progress line can say so. */
+  onWait?: (ms: number, why: string) => void;
+  /** A per-source key/value cache kept in the history store (identity lookups); absent with --no-store. */
+  cache?: SourceCache;
+  /** With --activity: fetch what the AI produced too (extra routes where a vendor needs them). */
+  activity?: boolean;
+}
+
+/** Small per-source memo kept in the store, e.g. GitHub login → email. Values are plain strings. */
+export interface SourceCache {
+  get(namespace: string, keys: readonly string[]): Promise<Map<string, string>>;
+  set(namespace: string, entries: ReadonlyMap<string, string>): Promise<void>;
 }
 
 /** A window of whole UTC days, inclusive at both ends (YYYY-MM-DD). */
@@ -31,29 +45,60 @@ export interface DayRange {
   until: string;
 }
 
-/** Side facts a platform learns while fetching, reported on stderr and in JSON. */
-export interface FetchNotes {
-  warnings: string[];
-  /** Extra counters for the JSON `platforms[]` entry, e.g. Cursor's `excludedEvents`. */
-  counters: Record<string, number>;
-  /**
-   * The same counters split by UTC day (day → name → count) where the platform can tell, so the
-   * history store keeps them with each day. Given by the caller when it wants them.
-   */
-  countersByDay?: Record<string, Record<string, number>>;
+/**
+ * A completed unit of work: every row of `days`, final for this fetch. The sync commits each batch
+ * in one transaction as soon as it arrives, so a run that fails later keeps it.
+ * A day of `days` without rows is "fetched, empty". Rows must all fall on `days`.
+ */
+export interface Batch {
+  days: string[];
+  rows: UsageRow[];
+  /** day → counter name → count (e.g. Cursor's excluded events), kept with each day. */
+  counters?: Record<string, Record<string, number>>;
 }
 
+/** Side facts a platform learns while fetching, reported on stderr and in JSON. */
+export interface FetchNotes {
+  /** One line each on stderr. */
+  warnings: string[];
+  /** Facts about what the numbers mean for this organisation (JSON `platforms[].notes`, once on stderr). */
+  notes: string[];
+}
+
+/**
+ * One vendor: everything vendor-specific the rest of the tool needs. Lives in
+ * `src/platforms/<id>/index.ts`; the registry lists them.
+ */
 export interface Platform {
   id: PlatformId;
-  /** Env var(s) holding the key; the first is the one named in messages. */
+  /** Display name: table sub-rows and the Tools column. */
+  label: string;
+  /** Env var(s) holding the key; the first set wins, the first is the one named in messages. */
   keyEnv: readonly string[];
+  /** Variables needed besides the key: each inner list means "one of these" (a key without it is exit 2). */
+  requiredEnv?: readonly (readonly string[])[];
   baseUrlEnv: string;
   defaultBaseUrl: string;
-  /** How far back the live API may be asked (Cursor: 90 days), if limited. */
-  maxLookbackDays?: number;
+  /** What this vendor's keys look like, so echoed fragments are redacted everywhere. */
+  keyShape?: RegExp;
+  /** Epoch ms from which a fetch of `day` sees its final values (DESIGN §2 "Settled days"). */
+  settledAfter(day: string): number;
+  /** How far back the live API reaches: a number of days back from today and/or a first day. */
+  lookback?: { days?: number; earliest?: string };
+  /** What `onProgress` counts ("days", "pages", "windows"). */
+  progressUnit: string;
+  /** One line for `--help`: what it covers and what to set. */
+  help: string;
+  /** Pulls the vendor's message out of an error body. */
+  errorMessage(body: unknown): string | undefined;
+  /** What a failed request should tell the user to do, by status (e.g. which key type is needed). */
+  advice?(status: number, message: string): string | undefined;
   /**
-   * Streams the usage of every day in `ranges` as normalised rows. Rows for one day may arrive
-   * in any order; when the iterator finishes without throwing, every requested day is complete.
+   * The organisation the key reads, for keeping history apart: the vendor's own id where it is
+   * known without a request (a workspace id, a GitHub org), else null and the sync uses a one-way
+   * fingerprint of base URL + key.
    */
-  fetchUsage(options: ClientOptions, ranges: DayRange[], notes: FetchNotes): AsyncIterable<UsageRow>;
+  organization?(env: Readonly<Record<string, string | undefined>>): string | null;
+  /** Streams the usage of every day in `ranges` as completed batches. */
+  fetchBatches(client: ClientOptions, ranges: readonly DayRange[], notes: FetchNotes): AsyncIterable<Batch>;
 }

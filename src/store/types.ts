@@ -1,33 +1,46 @@
 import type { PlatformId, UsageRow } from "../usage/types.ts";
 
 /**
- * The history store, independent of its backend (embedded SQLite today, Postgres later).
- * It keeps normalised rows with the raw vendor identity, plus which (platform, day) were fetched
+ * Whose history a row is: a platform and an organisation. `org` is the vendor's own organisation id
+ * where known (`org:…`), else a one-way fingerprint of base URL + key (`fp:…`), never the key.
+ * Reports read only the sources of the keys in use, so two organisations never mix.
+ */
+export interface Source {
+  platform: PlatformId;
+  org: string;
+}
+
+/**
+ * The history store, independent of its backend (embedded SQLite, or PostgreSQL for a team).
+ * It keeps normalised rows with the raw vendor identity, plus which (source, day) were fetched
  * and when, so a report only re-fetches days that are not settled. It never receives API keys.
  */
 export interface Store {
-  /** Where the store lives, for messages (a file path for SQLite). */
+  /** Where the store lives, for messages (a file path, or a URL without its password). */
   readonly location: string;
-  /** day → fetchedAt (epoch ms) for every day of `since..until` recorded as fetched. */
-  fetchedDays(platform: PlatformId, since: string, until: string): Promise<Map<string, number>>;
+  /** day → fetchedAt (epoch ms) for every day of `since..until` recorded as fetched for `source`. */
+  fetchedDays(source: Source, since: string, until: string): Promise<Map<string, number>>;
   /**
-   * In one transaction: drop `platform`'s rows for `days`, insert `rows`, and record every day of
+   * In one transaction: drop `source`'s rows for `days`, insert `rows`, and record every day of
    * `days` as fetched at `fetchedAt` (a day without rows is "fetched, empty"). Every row must be of
-   * `platform` and of one of `days`, else nothing is written. Rows sharing a key are summed.
+   * `source.platform` and of one of `days`, else nothing is written. Rows sharing a key are summed.
    * Pass as `fetchedAt` the time the fetch started, so a day still open then never counts as settled.
    * `counters` (day → name → count, e.g. Cursor's excluded events) are kept with each day.
    */
   replaceDays(
-    platform: PlatformId,
+    source: Source,
     days: readonly string[],
     rows: readonly UsageRow[],
     fetchedAt: number,
     counters?: DayCounters,
   ): Promise<void>;
-  /** The stored counters of `platform` summed over the fetched days of `since..until`. */
-  readCounters(platform: PlatformId, since: string, until: string): Promise<Record<string, number>>;
-  /** The stored rows of `platforms` for `since..until`, as one consistent snapshot. */
-  readRows(platforms: readonly PlatformId[], since: string, until: string): AsyncIterable<UsageRow>;
+  /** The stored counters of `source` summed over the fetched days of `since..until`. */
+  readCounters(source: Source, since: string, until: string): Promise<Record<string, number>>;
+  /** The stored rows of `sources` for `since..until`, as one consistent snapshot. */
+  readRows(sources: readonly Source[], since: string, until: string): AsyncIterable<UsageRow>;
+  /** A small key/value memo for `source` (identity lookups): namespace → key → value. */
+  cacheGet(source: Source, namespace: string, keys: readonly string[]): Promise<Map<string, string>>;
+  cacheSet(source: Source, namespace: string, entries: ReadonlyMap<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 

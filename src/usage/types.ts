@@ -1,13 +1,50 @@
-/** The vendors we read. Ids are part of the JSON/CSV contract. */
-export const PLATFORM_IDS = ["claude", "openai", "cursor"] as const;
-export type PlatformId = (typeof PLATFORM_IDS)[number];
+/**
+ * A platform id from the registry (`src/platforms/registry.ts`): `claude`, `claude-enterprise`,
+ * `openai`, `codex`, `cursor`, `copilot`. Part of the JSON/CSV contract. Kept a plain string here so
+ * this lowest layer depends on nothing; the registry is the one list of ids.
+ */
+export type PlatformId = string;
 
-/** Display names used in the table's Tools column. */
-export const PLATFORM_LABELS: Record<PlatformId, string> = {
-  claude: "Claude",
-  openai: "OpenAI",
-  cursor: "Cursor",
-};
+/**
+ * What the AI produced, where a vendor reports it (DESIGN §1 activity table). `null` means the
+ * vendor does not report that figure — never shown as 0.
+ */
+export interface Activity {
+  linesAdded: number | null;
+  linesRemoved: number | null;
+  commits: number | null;
+  pullRequests: number | null;
+  suggestionsAccepted: number | null;
+  suggestionsRejected: number | null;
+}
+
+export const ACTIVITY_FIELDS = [
+  "linesAdded",
+  "linesRemoved",
+  "commits",
+  "pullRequests",
+  "suggestionsAccepted",
+  "suggestionsRejected",
+] as const satisfies ReadonlyArray<keyof Activity>;
+
+/** Adds `source` into `target`: a figure stays null only while neither side reports it. */
+export function addActivity(target: Activity, source: Activity): void {
+  for (const f of ACTIVITY_FIELDS) {
+    const s = source[f];
+    if (s !== null) target[f] = (target[f] ?? 0) + s;
+  }
+}
+
+export function emptyActivity(): Activity {
+  return {
+    linesAdded: null,
+    linesRemoved: null,
+    commits: null,
+    pullRequests: null,
+    suggestionsAccepted: null,
+    suggestionsRejected: null,
+  };
+}
 
 /**
  * One normalised row: usage of one vendor identity with one model on one UTC day.
@@ -35,8 +72,9 @@ export interface UsageRow {
   costNanos: number;
   /** True when the cost is our estimate from list prices rather than the vendor's figure. */
   costEstimated: boolean;
+  /** What the AI produced (lines, commits, PRs, suggestions); absent or null where not reported. */
+  activity?: Activity | null;
 }
-
 export function totalTokens(
   r: Pick<UsageRow, "inputTokens" | "outputTokens" | "cacheReadTokens" | "cacheWriteTokens">,
 ) {
