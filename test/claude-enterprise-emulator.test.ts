@@ -249,4 +249,87 @@ describe("claude-enterprise emulator", () => {
       expect(Math.abs(extra - Math.max(0, full - 3_000_000))).toBeLessThanOrEqual(5); // rounding per field
     }
   });
+
+  it("fans cost out by token type: adjacent rows, not counted toward limit, summing to the combined amount", async () => {
+    const e = await start();
+    const combined = await get(e, "user_cost_report", `${WINDOW}&limit=3`);
+    const fanned = await get(
+      e,
+      "user_cost_report",
+      `${WINDOW}&limit=3&group_by[]=token_type&group_by[]=cost_type`,
+    );
+    expect(fanned.body.data.length).toBeGreaterThan(3);
+    const micro = (s: string) => Math.round(Number(s) * 1e6); // test-side check only; values are small
+    for (const row of combined.body.data) {
+      const parts = fanned.body.data.filter(
+        (r: { actor: { user_id: string }; starting_at: string; model: string }) =>
+          r.actor.user_id === row.actor.user_id && r.starting_at === row.starting_at && r.model === row.model,
+      );
+      expect(
+        parts.every(
+          (p: { cost_type: string; requests: null }) => p.cost_type === "tokens" && p.requests === null,
+        ),
+      ).toBe(true);
+      expect(parts.reduce((n: number, p: { amount: string }) => n + micro(p.amount), 0)).toBe(
+        micro(row.amount),
+      );
+    }
+    const usage = await get(e, "user_usage_report", `${WINDOW}&group_by[]=token_type`);
+    expect(usage.status).toBe(400);
+  });
+
+  it("serves the org-level daily buckets: every bucket oldest first, empty ones included, limit counting buckets", async () => {
+    const e = await start();
+    const q =
+      "starting_at=2026-03-15T00:00:00Z&ending_at=2026-03-25T00:00:00Z&group_by[]=model&products[]=claude_code&limit=8";
+    const first = await get(e, "usage_report", q);
+    expect(first.status).toBe(200);
+    expect(first.body.data.map((b: { starting_at: string }) => b.starting_at.slice(0, 10))).toEqual([
+      "2026-03-15",
+      "2026-03-16",
+      "2026-03-17",
+      "2026-03-18",
+      "2026-03-19",
+      "2026-03-20",
+      "2026-03-21",
+      "2026-03-22",
+    ]);
+    expect(first.body.data.at(-1).results).toEqual([]); // after the last export
+    const result = first.body.data[0].results[0];
+    expect(result).not.toHaveProperty("actor");
+    expect(result).not.toHaveProperty("total_tokens");
+    const second = await get(e, "usage_report", `${q}&page=${first.body.next_page}`);
+    expect(second.body.data).toHaveLength(2);
+    expect(second.body.has_more).toBe(false);
+    const day = (d: string) => RECORDS.filter((r) => r.product === "claude_code" && r.day === d);
+    const sum = first.body.data[0].results.reduce(
+      (n: number, r: { uncached_input_tokens: number }) => n + r.uncached_input_tokens,
+      0,
+    );
+    expect(sum).toBe(day("2026-03-15").reduce((n, r) => n + r.uncached, 0));
+    expect((await get(e, "cost_report", `${q.replace("limit=8", "limit=32")}`)).status).toBe(400);
+  });
+
+  it("answers the engagement endpoints: 404 for a bad key, users sorted by email, the latest day named", async () => {
+    const e = await start();
+    expect((await get(e, "users", "date=2026-03-10", "sk-ant-api01-nope")).status).toBe(404);
+    const users = await get(e, "users", "date=2026-03-10&limit=1000");
+    expect(users.status).toBe(200);
+    expect(users.body).not.toHaveProperty("has_more");
+    const emails = users.body.data
+      .map((u: { user: { email_address: string | null } }) => u.user.email_address)
+      .filter(Boolean);
+    expect(emails).toEqual([...emails].sort());
+    expect(users.body.data[0].claude_code_metrics.core_metrics).toHaveProperty("distinct_session_count");
+    const tooNew = await get(e, "users", "date=2026-03-20");
+    expect(tooNew.status).toBe(400);
+    expect(tooNew.body.error.message).toContain("2026-03-19");
+    const summaries = await get(e, "summaries", "starting_date=2026-03-01&ending_date=2026-03-04");
+    expect(summaries.body.summaries).toHaveLength(3);
+    await e.close();
+    const newer = await start({ summariesEnvelope: "data" });
+    expect((await get(newer, "summaries", "starting_date=2026-03-01")).body).toMatchObject({
+      next_page: null,
+    });
+  });
 });

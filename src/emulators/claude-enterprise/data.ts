@@ -59,6 +59,36 @@ export function listMicroCents(
   );
 }
 
+export const TOKEN_TYPES = [
+  "uncached_input_tokens",
+  "output_tokens",
+  "cache_read_input_tokens",
+  "cache_creation.ephemeral_5m_input_tokens",
+  "cache_creation.ephemeral_1h_input_tokens",
+] as const;
+
+/**
+ * A record's cost by token type (in TOKEN_TYPES order): list parts exactly, and `amount` split in
+ * proportion to them so the parts sum to it exactly.
+ */
+export function costByTokenType(r: SeatRecord): { amount: number[]; list: number[] } {
+  const p = PRICES[r.model ?? ""] ?? { input: 300, output: 1500 };
+  const list = [
+    r.uncached * p.input,
+    r.output * p.output,
+    (r.cacheRead * p.input) / 10,
+    (r.cache5m * p.input * 5) / 4,
+    r.cache1h * p.input * 2,
+  ];
+  const total = list.reduce((a, b) => a + b, 0);
+  const listParts = list.map(Math.round);
+  listParts[list.indexOf(Math.max(...list))]! += r.listAmount - listParts.reduce((a, b) => a + b, 0);
+  if (total === 0) return { amount: [r.amount, 0, 0, 0, 0], list: listParts };
+  const parts = list.map((x) => Math.floor((r.amount * x) / total));
+  parts[list.indexOf(Math.max(...list))]! += r.amount - parts.reduce((a, b) => a + b, 0);
+  return { amount: parts, list: listParts };
+}
+
 export function userId(seed: string): string {
   return `user_01${createHash("sha256").update(seed).digest("base64url").replace(/[-_]/g, "x").slice(0, 22)}`;
 }

@@ -27,6 +27,8 @@ export interface EnterpriseEmulatorOptions {
   accessEnabled?: boolean;
   /** Which email field(s) actors carry; default both, as the newest example does. */
   emailField?: EmailField;
+  /** `/summaries` envelope: `summaries` (default) or the newer `data`. */
+  summariesEnvelope?: "summaries" | "data";
   /** Per-organisation fixed window; default the documented 60 a minute. */
   rateLimit?: { windowMs: number; perWindow?: number } | false;
   latencyMs?: number;
@@ -60,6 +62,7 @@ export async function startEnterpriseEmulator(
     plan: options.plan ?? "enterprise",
     accessEnabled: options.accessEnabled ?? true,
     emailField: options.emailField ?? "both",
+    summariesEnvelope: options.summariesEnvelope,
     rateLimit: limits && { windowMs: limits.windowMs, perWindow: limits.perWindow ?? 60 },
     rateLimited: 0,
     generation: 1,

@@ -7,6 +7,10 @@ export type Report = "usage" | "cost";
 
 export interface ReportQuery {
   report: Report;
+  /** The org-level `usage_report`/`cost_report`: every bucket, `limit` counts buckets. */
+  orgLevel: boolean;
+  /** `1d`, or null when no bucket was asked for (one row per actor over the range). */
+  bucket: string | null;
   startMs: number;
   endMs: number;
   groupBy: Set<string>;
@@ -51,15 +55,16 @@ export function parseQuery(
   report: Report,
   now: number,
   hash: (s: string) => string,
+  orgLevel = false,
 ): ReportQuery | string {
   const q = req.query;
   const start = instant(q.get("starting_at"), "starting_at");
   if (typeof start === "string") return start;
-  const bucket = q.get("bucket_width");
+  const bucket = q.get("bucket_width") ?? (orgLevel ? "1d" : null);
   if (bucket !== null && !["1d", "1h", "1m"].includes(bucket))
     return "bucket_width: Input should be '1d', '1h' or '1m'";
   if (bucket !== null && bucket !== "1d") return `bucket_width: '${bucket}' is not emulated; use 1d`;
-  if (bucket !== null && q.get("ending_at") === null)
+  if (!orgLevel && bucket !== null && q.get("ending_at") === null)
     return "ending_at: Field required when bucket_width is set";
   // Bucketed queries are floored to the bucket, others to the hour.
   const floor = bucket ? DAY_MS : 3_600_000;
@@ -79,8 +84,10 @@ export function parseQuery(
   for (const g of groupBy) {
     if ((g === "cost_type" || g === "token_type") && report === "usage")
       return `group_by[]: '${g}' is only valid on the cost report`;
-    if (g === "cost_type" || g === "token_type") return `group_by[]: '${g}' is not emulated`;
-    if (!DIMENSIONS.includes(g)) return `group_by[]: unsupported dimension '${g}'`;
+    if ((g === "cost_type" || g === "token_type") && orgLevel)
+      return `group_by[]: '${g}' is not emulated here`;
+    if (!DIMENSIONS.includes(g) && g !== "cost_type" && g !== "token_type")
+      return `group_by[]: unsupported dimension '${g}'`;
   }
   if (report === "usage" && (q.has("token_type") || q.has("cost_type")))
     return "token_type and cost_type are not valid on the usage report";
@@ -90,9 +97,11 @@ export function parseQuery(
   const order = q.get("order") ?? "desc";
   if (order !== "asc" && order !== "desc") return "order: Input should be 'asc' or 'desc'";
   const limitParam = q.get("limit");
-  const limit = limitParam === null ? 20 : Number(limitParam);
-  if (limitParam !== null && (!/^\d+$/.test(limitParam) || limit < 1 || limit > 1000))
-    return "limit: Input should be an integer between 1 and 1000";
+  // Per-user pages count rows (1–1000, default 20); org-level daily pages count buckets (1–31, default 7).
+  const [byDefault, max] = orgLevel ? [7, 31] : [20, 1000];
+  const limit = limitParam === null ? byDefault : Number(limitParam);
+  if (limitParam !== null && (!/^\d+$/.test(limitParam) || limit < 1 || limit > max))
+    return `limit: Input should be an integer between 1 and ${max}`;
   const exclude = q.get("exclude_deleted_users");
   if (exclude !== null && exclude !== "true" && exclude !== "false")
     return "exclude_deleted_users: Input should be a boolean";
@@ -100,6 +109,8 @@ export function parseQuery(
   const rest = [...q.entries()].filter(([k]) => k !== "page").map(([k, v]) => `${k}=${v}`);
   return {
     report,
+    orgLevel,
+    bucket,
     startMs,
     endMs,
     groupBy,
@@ -111,6 +122,6 @@ export function parseQuery(
     desc: order === "desc",
     limit,
     page: q.get("page"),
-    fingerprint: hash(`${report}?${rest.sort().join("&")}`),
+    fingerprint: hash(`${orgLevel ? "org" : "user"} ${report}?${rest.sort().join("&")}`),
   };
 }

@@ -1,5 +1,5 @@
 import { DAY_MS, dayStartMs } from "../../usage/days.ts";
-import type { SeatActor, SeatRecord } from "./data.ts";
+import { costByTokenType, type SeatActor, type SeatRecord, TOKEN_TYPES } from "./data.ts";
 import type { ReportQuery } from "./query.ts";
 
 /** Report rows from records: one per (actor × bucket with usage × group), ranked by a metric. */
@@ -23,6 +23,8 @@ interface Group {
     | "amount"
     | "listAmount"
   >;
+  /** Cost by token type (TOKEN_TYPES order), for the cost report's fan-out rows. */
+  byType: { amount: number[]; list: number[] };
 }
 
 function matches(r: SeatRecord, q: ReportQuery, servedUntilMs: number): boolean {
@@ -38,16 +40,16 @@ function matches(r: SeatRecord, q: ReportQuery, servedUntilMs: number): boolean 
 export function rankedGroups(
   records: readonly SeatRecord[],
   q: ReportQuery,
-  bucketed: boolean,
   servedUntilMs: number,
+  perActor = true,
 ): Group[] {
   const groups = new Map<string, Group>();
   for (const r of records) {
     if (!matches(r, q, servedUntilMs)) continue;
-    const day = bucketed ? r.day : null;
+    const day = q.bucket ? r.day : null;
     const model = q.groupBy.has("model") ? r.model : null;
     const product = q.groupBy.has("product") ? r.product : null;
-    const key = JSON.stringify([r.actor.user_id, day, model, product]);
+    const key = JSON.stringify([perActor ? r.actor.user_id : "", day, model, product]);
     let g = groups.get(key);
     if (!g) {
       g = {
@@ -66,10 +68,18 @@ export function rankedGroups(
           amount: 0,
           listAmount: 0,
         },
+        byType: { amount: [0, 0, 0, 0, 0], list: [0, 0, 0, 0, 0] },
       };
       groups.set(key, g);
     }
     for (const k of Object.keys(g.sums) as (keyof Group["sums"])[]) g.sums[k] += r[k];
+    if (q.groupBy.has("token_type")) {
+      const parts = costByTokenType(r);
+      parts.amount.forEach((a, i) => {
+        g!.byType.amount[i]! += a;
+        g!.byType.list[i]! += parts.list[i]!;
+      });
+    }
   }
   const metric = (g: Group): number => {
     const s = g.sums;
@@ -148,4 +158,30 @@ export function wireRow(g: Group, report: "usage" | "cost", field: EmailField): 
     server_tool_use: { web_search_requests: s.webSearches },
     ...dims,
   };
+}
+
+/**
+ * Cost rows of a group: one combined row, or with `group_by[]=cost_type`/`token_type` its fan-out
+ * rows (adjacent, not counted toward `limit`, `requests` null). The emulated usage has no web-search
+ * or code-execution cost, so only token rows appear.
+ */
+export function costRows(g: Group, q: ReportQuery, field: EmailField): Record<string, unknown>[] {
+  const combined = wireRow(g, "cost", field);
+  if (q.groupBy.has("token_type"))
+    return TOKEN_TYPES.flatMap((type, i) =>
+      g.byType.amount[i] === 0 && g.byType.list[i] === 0
+        ? []
+        : [
+            {
+              ...combined,
+              amount: centsString(g.byType.amount[i]!),
+              list_amount: centsString(g.byType.list[i]!),
+              cost_type: "tokens",
+              token_type: type,
+              requests: null,
+            },
+          ],
+    );
+  if (q.groupBy.has("cost_type")) return [{ ...combined, cost_type: "tokens", requests: null }];
+  return [combined];
 }
