@@ -52,7 +52,9 @@ describe("claude-enterprise emulator", () => {
     expect(org.people.some((p) => p.tools.includes("claude") && !seats.includes(p))).toBe(true); // API only
     for (const actor of SPECIAL_ACTORS)
       expect(RECORDS.some((r) => r.actor.user_id === actor.user_id)).toBe(true);
-    expect(new Set(RECORDS.map((r) => r.product))).toEqual(new Set(["claude_code", "chat", "cowork", null]));
+    expect(new Set(RECORDS.map((r) => r.product))).toEqual(
+      new Set(["claude_code", "chat", "cowork", "claude-in-slack", "other", null]),
+    );
   });
 
   it("authenticates like the vendor: 401 without or with an unknown key, 403 naming read:analytics for an admin key", async () => {

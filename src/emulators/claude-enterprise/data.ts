@@ -197,7 +197,7 @@ export function enterpriseData(
             actor: who.actor,
             day,
             model: pick(rand, MODELS),
-            product: pick(rand, ["chat", "cowork"]),
+            product: pick(rand, ["chat", "chat", "cowork", "claude-in-slack", "other"]),
             ...usage(rand, 0.1),
           }),
         );
