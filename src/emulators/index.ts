@@ -4,6 +4,13 @@ import {
   DEFAULT_ANTHROPIC_KEY,
   startAnthropicEmulator,
 } from "./anthropic/index.ts";
+import {
+  DEFAULT_ANALYTICS_KEY,
+  type EnterpriseEmulator,
+  enterpriseData,
+  type SeatRecord,
+  startEnterpriseEmulator,
+} from "./claude-enterprise/index.ts";
 import type { CursorData } from "./cursor/data.ts";
 import {
   type CursorEmulator,
@@ -20,8 +27,10 @@ export const DEFAULT_CURSOR_KEY = "crsr_test";
 export interface EmulatorSet {
   org: Org;
   /** The vendor records served, for tests that sum them independently. */
-  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; cursor: CursorData };
+  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; cursor: CursorData; enterprise: SeatRecord[] };
   anthropic: EmulatorServer;
+  /** Claude Enterprise seats; in `env` only with the `enterprise` option. */
+  enterprise: EnterpriseEmulator;
   openai: EmulatorServer;
   cursor: CursorEmulator;
   /** Keys and base URLs that point the CLI at these emulators. */
@@ -39,6 +48,8 @@ export interface EmulatorSetOptions {
   now?: () => Date;
   latencyMs?: number;
   cursorRateLimit?: CursorEmulatorOptions["rateLimit"];
+  /** Put the Claude Enterprise seats emulator's key and URL in `env` (the demo does). */
+  enterprise?: boolean;
 }
 
 /**
@@ -52,16 +63,19 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     anthropic: anthropicData(org, range),
     openai: openaiData(org, range),
     cursor: cursorData(org, range),
+    enterprise: enterpriseData(org, range),
   };
-  const [anthropic, openai, cursor] = await Promise.all([
+  const [anthropic, openai, cursor, enterprise] = await Promise.all([
     startAnthropicEmulator({ records: data.anthropic, now: options.now, latencyMs: options.latencyMs }),
     startOpenAIEmulator({ ...data.openai, now: options.now, latencyMs: options.latencyMs }),
     startCursorEmulator({ ...data.cursor, latencyMs: options.latencyMs, rateLimit: options.cursorRateLimit }),
+    startEnterpriseEmulator({ records: data.enterprise, now: options.now, latencyMs: options.latencyMs }),
   ]);
   return {
     org,
     data,
     anthropic,
+    enterprise,
     openai,
     cursor,
     env: {
@@ -71,9 +85,12 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
       OPENAI_ADMIN_BASE_URL: openai.url,
       CURSOR_ADMIN_API_KEY: DEFAULT_CURSOR_KEY,
       CURSOR_ADMIN_BASE_URL: cursor.url,
+      ...(options.enterprise
+        ? { CLAUDE_ANALYTICS_API_KEY: DEFAULT_ANALYTICS_KEY, CLAUDE_ANALYTICS_BASE_URL: enterprise.url }
+        : {}),
     },
     close: async () => {
-      await Promise.all([anthropic.close(), openai.close(), cursor.close()]);
+      await Promise.all([anthropic.close(), openai.close(), cursor.close(), enterprise.close()]);
     },
   };
 }

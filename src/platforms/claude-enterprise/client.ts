@@ -2,10 +2,17 @@ import { ApiError, PlatformError } from "../../http/errors.ts";
 import type { ClientRateLimiter } from "../../http/limiter.ts";
 import { paginateCursor } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
+import { retryAfterMs } from "../../http/retry.ts";
 import { userAgent } from "../../version.ts";
 import type { ClientOptions, DayRange } from "../types.ts";
 import { parseOrThrow } from "../validate.ts";
-import { type CostRowBody, costPageSchema, type UsageRowBody, usagePageSchema } from "./schema.ts";
+import {
+  type CostRowBody,
+  costPageSchema,
+  errorMessage,
+  type UsageRowBody,
+  usagePageSchema,
+} from "./schema.ts";
 import { windowBounds } from "./windows.ts";
 
 export const PLATFORM = "claude-enterprise";
@@ -68,7 +75,15 @@ async function fetchReport<T>(
     async (cursor) => {
       const query = windowQuery(window, pageLimit);
       if (cursor) query.set("page", cursor);
-      const res = await requestJson({ platform: PLATFORM, client, path, query, headers, limiter });
+      const res = await requestJson({
+        platform: PLATFORM,
+        client,
+        path,
+        query,
+        headers,
+        limiter,
+        errorMessage,
+      });
       const page = parseOrThrow(PLATFORM, schema, res.body);
       pages++;
       stamps.add(page.data_refreshed_at ?? null);
@@ -133,7 +148,8 @@ export async function fetchWindow(
 
 /**
  * A 429 means another client shares the organisation's 60/min (the limiter keeps ours below it):
- * hold every request of the run, not just the one being retried.
+ * hold every request of the run, not just the one being retried — for the server's `retry-after`,
+ * else for a whole limiter window.
  */
 export function pauseOn429(
   fetch: typeof globalThis.fetch,
@@ -141,7 +157,10 @@ export function pauseOn429(
 ): typeof globalThis.fetch {
   return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
     const res = await fetch(input, init);
-    if (res.status === 429) limiter.pause();
+    if (res.status === 429) {
+      const named = retryAfterMs(res.headers);
+      limiter.pause(named !== undefined && named >= 0 && named <= 60_000 ? named : undefined);
+    }
     return res;
   }) as typeof globalThis.fetch;
 }

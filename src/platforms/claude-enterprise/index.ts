@@ -3,6 +3,7 @@ import { daysBetween } from "../../usage/days.ts";
 import type { Batch, ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
 import { fetchWindow, MAX_WINDOW_ATTEMPTS, PAGE_LIMIT, PLATFORM, pauseOn429 } from "./client.ts";
 import { joinReports, noteJoin } from "./normalize.ts";
+import { errorMessage } from "./schema.ts";
 import { EARLIEST_DAY, enterpriseWindows, LOOKBACK_DAYS } from "./windows.ts";
 
 export interface ClaudeEnterpriseTuning {
@@ -81,11 +82,6 @@ export function settledAfter(day: string): number {
   return Date.UTC(y, m, 9);
 }
 
-function errorMessage(body: unknown): string | undefined {
-  const error = (body as { error?: { message?: unknown } } | null)?.error;
-  return typeof error?.message === "string" ? error.message : undefined;
-}
-
 const KEY_ADVICE =
   "this needs an Analytics API key created by the Primary Owner in claude.ai (Organization settings → API, scope read:analytics)";
 
@@ -106,10 +102,10 @@ export function createClaudeEnterprisePlatform(tuning: ClaudeEnterpriseTuning = 
     keyEnv: ["CLAUDE_ANALYTICS_API_KEY"],
     baseUrlEnv: "CLAUDE_ANALYTICS_BASE_URL",
     defaultBaseUrl: "https://api.anthropic.com",
-    keyShape: /sk-ant-[\w-]+/,
+    keyShape: /\bsk-ant-[\w*.-]*[\w*]/g,
     settledAfter: (day) => settledAfter(day),
-    // The reach is 365 days from now, so today − 365 at midnight is already out of it.
-    lookback: { days: LOOKBACK_DAYS - 1, earliest: EARLIEST_DAY },
+    // 365 days back counting today: the sync's first live day is today − 364, as windows.ts has it.
+    lookback: { days: LOOKBACK_DAYS, earliest: EARLIEST_DAY },
     progressUnit: "windows",
     help: `Claude Code on claude.ai Enterprise seats (Enterprise Analytics API): set CLAUDE_ANALYTICS_API_KEY (Primary Owner's Analytics key); ${PLAN_ENV}=seat-based on legacy seat plans`,
     errorMessage,

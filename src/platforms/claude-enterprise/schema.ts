@@ -60,3 +60,9 @@ export const costPageSchema = page(costRowSchema);
 
 export type UsageRowBody = z.output<typeof usageRowSchema>;
 export type CostRowBody = z.output<typeof costRowSchema>;
+
+/** The vendor's message from Anthropic's error envelope `{type:"error", error:{type, message}}`. */
+export function errorMessage(body: unknown): string | undefined {
+  const error = (body as { error?: { message?: unknown } } | null)?.error;
+  return typeof error?.message === "string" ? error.message : undefined;
+}
