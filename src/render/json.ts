@@ -16,7 +16,7 @@ function amounts(t: Totals) {
   };
 }
 
-const RESERVED = new Set(["platform", "status", "message"]);
+const RESERVED = new Set(["platform", "status", "message", "notes"]);
 
 function platformStatus(p: PlatformStatus) {
   const out: Record<string, unknown> = { platform: p.platform, status: p.status, message: p.message };
@@ -24,6 +24,7 @@ function platformStatus(p: PlatformStatus) {
   for (const [key, value] of Object.entries(p.counters ?? {})) {
     if (!RESERVED.has(key)) out[key] = value;
   }
+  if (p.notes && p.notes.length > 0) out.notes = p.notes;
   return out;
 }
 
