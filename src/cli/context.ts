@@ -37,7 +37,11 @@ export interface Context {
 }
 
 export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
-  const options = parseOptions(flags, { now: io.now, storePath: defaultStorePath(io.env) });
+  const options = parseOptions(flags, {
+    now: io.now,
+    storePath: defaultStorePath(io.env),
+    platformIds: PLATFORMS.map((p) => p.id),
+  });
   let env = loadDotEnv(resolve(io.cwd, ".env"), io.env);
   const log = createLogger({ verbose: options.verbose, write: io.stderr, clean: cleanForTerminal });
   const prices = createPriceLookup(loadPriceOverrides(undefined, env));
