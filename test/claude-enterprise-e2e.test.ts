@@ -157,8 +157,9 @@ describe("Claude Enterprise seats, end to end", () => {
       "--no-store",
     );
     const entry = json.platforms.find((p) => p.platform === "claude-enterprise") as { notes?: string[] };
-    expect(entry.notes).toEqual([expect.stringMatching(/seat-based plan .*extra usage/)]);
+    expect(entry.notes).toEqual([expect.stringMatching(/^seat-based plan: .*extra usage/)]);
     expect(stderr.match(/extra usage/g)).toHaveLength(1);
+    expect(stderr).toMatch(/^claude-enterprise: seat-based plan: tokens and cost cover extra usage/m);
   });
 
   it("--demo shows Claude Ent rows", async () => {

@@ -20,7 +20,7 @@ export const REQUESTS_PER_MINUTE = 55;
 /** No endpoint says whether a plan is seat-based (claude-enterprise.md §9), so the user tells us. */
 export const PLAN_ENV = "CLAUDE_ANALYTICS_PLAN";
 export const SEAT_BASED_NOTE =
-  "claude-enterprise: seat-based plan — tokens and cost cover extra usage (usage credits) beyond the seat allowance only, not all seat usage";
+  "seat-based plan: tokens and cost cover extra usage (usage credits) beyond the seat allowance only, not all seat usage";
 
 function notePlan(env: ClientOptions["env"], notes: FetchNotes): void {
   const plan = env?.[PLAN_ENV]?.trim().toLowerCase();
