@@ -175,6 +175,37 @@ describe("claude-enterprise platform", () => {
     expect(actualTotals(rows, (r) => r.identity).get(personOf(target))!.requests).toBeGreaterThan(1000);
   });
 
+  it("reads a window again when its two reports come from different exports (no 410 to say so)", async () => {
+    const e = await start();
+    const target = e.records.find((r) => r.product === "claude_code" && r.day === "2026-01-20")!;
+    // The export changes after the usage report's only page, before the cost report is asked.
+    e.refreshAfter(1, () => {
+      target.amount += 7_000_000;
+    });
+    const { rows } = await runPlatform(e, [WINDOWS[0]!], { now: NOW });
+    const sent = reportRequests(e);
+    expect(sent.map((r) => r.path.split("/").at(-1))).toEqual([
+      "user_usage_report",
+      "user_cost_report",
+      "user_usage_report",
+      "user_cost_report",
+    ]);
+    expect(sent.every((r) => r.status === 200)).toBe(true);
+    expect(actualTotals(rows, (r) => r.identity)).toEqual(expectedTotals(e.records, WINDOWS[0]!, personOf));
+  });
+
+  it("warns about an unknown plan setting and treats it as usage-based", async () => {
+    const e = await start();
+    const { notes } = await runPlatform(e, [WINDOWS[2]!], {
+      now: NOW,
+      client: { env: { CLAUDE_ANALYTICS_PLAN: "premium" } },
+    });
+    expect(notes.notes).toEqual([]);
+    expect(notes.warnings).toEqual([
+      expect.stringMatching(/CLAUDE_ANALYTICS_PLAN should be usage-based or seat-based/),
+    ]);
+  });
+
   it("gives up on a window after a bounded number of restarts", async () => {
     const e = await start();
     e.inject({
