@@ -5,9 +5,9 @@ import { platforms as registry } from "./platforms/index.ts";
 import type { ClientOptions, FetchNotes, Platform } from "./platforms/types.ts";
 import { daysToFetch } from "./store/plan.ts";
 import type { Store } from "./store/types.ts";
-import type { Aggregator } from "./usage/aggregate.ts";
+import type { Aggregator } from "./report/aggregate.ts";
 import { addDays, daysBetween, todayUtc, toRanges } from "./usage/days.ts";
-import type { PlatformStatus } from "./usage/report.ts";
+import type { PlatformStatus } from "./report/report.ts";
 import type { PlatformId, UsageRow } from "./usage/types.ts";
 
 /** Everything the collector needs; built by the CLI from options and environment. */

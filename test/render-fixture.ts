@@ -1,4 +1,4 @@
-import type { PlatformUsage, Report, Totals, UserUsage } from "../src/usage/report.ts";
+import type { PlatformUsage, Report, Totals, UserUsage } from "../src/report/report.ts";
 import type { PlatformId } from "../src/usage/types.ts";
 import { PLATFORM_LABELS } from "../src/usage/types.ts";
 

@@ -11,7 +11,7 @@ import { createPriceLookup, type PriceLookup } from "../pricing/lookup.ts";
 import { loadPriceOverrides } from "../pricing/overrides.ts";
 import { defaultStorePath } from "../store/paths.ts";
 import type { Store } from "../store/types.ts";
-import type { Aggregator } from "../usage/aggregate.ts";
+import type { Aggregator } from "../report/aggregate.ts";
 import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
 import { createProgress } from "./progress.ts";
 

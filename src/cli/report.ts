@@ -1,7 +1,7 @@
 import type { RawFlags } from "../config/options.ts";
 import { defaultPricesPath } from "../pricing/overrides.ts";
 import { render } from "../render/index.ts";
-import { Aggregator } from "../usage/aggregate.ts";
+import { Aggregator } from "../report/aggregate.ts";
 import { collectUsage, type Io, prepare } from "./context.ts";
 
 /** The default command: fetch, merge, rank, print. Returns the exit code. */

@@ -1,6 +1,5 @@
+import { DIMENSIONS, type Dimension, SORT_KEYS, type SortKey } from "../report/report.ts";
 import { addDays, daysBetween, isDay, todayUtc } from "../usage/days.ts";
-import type { SortKey } from "../usage/report.ts";
-import { SORT_KEYS } from "../usage/report.ts";
 import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
 import { UsageError } from "./errors.ts";
 
@@ -24,6 +23,9 @@ export interface RawFlags {
   verbose?: boolean;
   store?: string | boolean;
   refresh?: boolean;
+  by?: string;
+  compare?: boolean;
+  activity?: boolean;
 }
 
 /** Validated options: everything downstream can trust these. */
@@ -42,6 +44,12 @@ export interface Options {
   /** Store file, or null for --no-store. */
   store: string | null;
   refresh: boolean;
+  /** What a row is (`--by`). */
+  by: Dimension;
+  /** Add the previous window of the same length (`--compare`). */
+  compare: boolean;
+  /** Add what the AI produced (`--activity`). */
+  activity: boolean;
 }
 
 export function parseOptions(flags: RawFlags, defaults: { now: Date; storePath: string }): Options {
@@ -86,6 +94,9 @@ export function parseOptions(flags: RawFlags, defaults: { now: Date; storePath: 
             ? null
             : defaults.storePath,
     refresh: Boolean(flags.refresh),
+    by: oneOf("--by", flags.by ?? "user", DIMENSIONS),
+    compare: Boolean(flags.compare),
+    activity: Boolean(flags.activity),
   };
 }
 
