@@ -91,7 +91,7 @@ export function footnotes(report: Report): string[] {
   }
   if (report.activity)
     out.push(
-      `${NOT_REPORTED} not reported by the vendor; Accept % = accepted ÷ (accepted + rejected) suggestions`,
+      `Activity: ${NOT_REPORTED} = not reported by the vendor; Accept % = accepted ÷ (accepted + rejected) suggestions`,
     );
   for (const note of report.notes ?? []) out.push(note);
   return out;
