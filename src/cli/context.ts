@@ -5,13 +5,15 @@ import { loadDotEnv } from "../config/env.ts";
 import { UsageError } from "../config/errors.ts";
 import { type Options, parseOptions, type RawFlags } from "../config/options.ts";
 import { registerSecret } from "../http/redact.ts";
+import { loadTeams, parseTeams, type Teams } from "../identity/teams.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { platforms as registry } from "../platforms/index.ts";
 import { createPriceLookup, type PriceLookup } from "../pricing/lookup.ts";
 import { loadPriceOverrides } from "../pricing/overrides.ts";
+import type { Aggregator } from "../report/aggregate.ts";
+import { previousWindow } from "../report/periods.ts";
 import { defaultStorePath } from "../store/paths.ts";
 import type { Store } from "../store/types.ts";
-import type { Aggregator } from "../report/aggregate.ts";
 import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
 import { createProgress } from "./progress.ts";
 
@@ -39,6 +41,8 @@ export interface Context {
   prices: PriceLookup;
   /** The user's identity aliases, applied when people are merged. */
   aliases: Aliases;
+  /** Teams for --by team (empty otherwise): the user's teams file, or the demo's. */
+  teams: Teams;
   close: () => Promise<void>;
 }
 
@@ -53,11 +57,17 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
     for (const done of closers.reverse()) await done();
   };
 
+  let teams: Teams = new Map();
   try {
+    if (options.by === "team" && !options.demo) teams = loadTeams(env, aliases);
     if (options.demo) {
       const { startDemo } = await import("../emulators/demo.ts");
-      const demo = await startDemo({ since: options.since, until: options.until, now: io.now });
+      // The demo's data starts a window earlier, so --compare has a previous period and the
+      // window's own figures are the same with or without it.
+      const since = previousWindow(options).since;
+      const demo = await startDemo({ since, until: options.until, now: io.now });
       closers.push(demo.close);
+      if (options.by === "team") teams = parseTeams(demo.teams, "(demo teams)", aliases);
       // The demo's own keys and emulator URLs replace whatever the environment holds.
       env = { ...env, ...demo.env };
       log.warn("demo: showing generated data from built-in emulators, not a real organisation");
@@ -78,7 +88,7 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
       closers.push(() => opened.close());
       store = opened;
     }
-    return { options, env, log, platforms: selected, store, prices, aliases, close };
+    return { options, env, log, platforms: selected, store, prices, aliases, teams, close };
   } catch (err) {
     // Emulators or a store opened before the failure must not keep the process alive.
     await close();
@@ -96,14 +106,19 @@ function checkBaseUrl(value: string | undefined, name: string): void {
 }
 
 /** Fetches the window for both commands: into `aggregator` for a report, only into the store for sync. */
-export async function collectUsage(ctx: Context, io: Io, aggregator?: Aggregator) {
+export async function collectUsage(
+  ctx: Context,
+  io: Io,
+  aggregator?: Pick<Aggregator, "add">,
+  window: { since: string; until: string } = ctx.options,
+) {
   const { options } = ctx;
   const progress = createProgress(io, options.verbose);
   try {
     return await collect({
       platforms: ctx.platforms,
-      since: options.since,
-      until: options.until,
+      since: window.since,
+      until: window.until,
       env: ctx.env,
       fetch: io.fetch,
       log: ctx.log,
@@ -111,8 +126,8 @@ export async function collectUsage(ctx: Context, io: Io, aggregator?: Aggregator
       now: io.now,
       store: ctx.store,
       refresh: options.refresh,
-      aggregator,
-      client: { prices: ctx.prices },
+      aggregator: aggregator as Aggregator | undefined,
+      client: { prices: ctx.prices, activity: options.activity },
       onProgress: progress.update,
     });
   } finally {

@@ -5,6 +5,7 @@ import type { UsageRow } from "../../usage/types.ts";
 import type { ClientOptions, FetchNotes } from "../types.ts";
 import { WindowAggregator } from "./aggregate.ts";
 import { CURSOR_PAGE_SIZE, type EventsPage, fetchEventsPage, pauseOn429 } from "./client.ts";
+import { attachActivity, DAILY_REQUESTS_PER_MINUTE, fetchDailyActivity } from "./daily.ts";
 import type { EventWindow } from "./windows.ts";
 
 export interface CursorTuning {
@@ -60,6 +61,15 @@ export async function* fetchCursorWindows(
   const signal = client.signal ? AbortSignal.any([client.signal, stop.signal]) : stop.signal;
   const scoped: ClientOptions = { ...client, signal, fetch: pauseOn429(client.fetch, limiter) };
   const pool = pLimit(tuning.concurrency ?? CURSOR_PAGE_CONCURRENCY);
+  // --activity: daily-usage-data has its own, lower limit (20 a minute).
+  const dailyLimiter = client.activity
+    ? createRateLimiter({ limit: DAILY_REQUESTS_PER_MINUTE, windowMs: tuning.windowMs ?? 60_000 })
+    : undefined;
+  const dailyClient: ClientOptions = {
+    ...client,
+    signal,
+    fetch: dailyLimiter ? pauseOn429(client.fetch, dailyLimiter) : client.fetch,
+  };
   const runs = windows.map((w) => new WindowRun(w));
   let done = 0;
   const progress = () =>
@@ -87,7 +97,9 @@ export async function* fetchCursorWindows(
       }
       const shifted = run.totals.size > 1;
       if (shifted) await repair(run, get, pageSize, notes);
-      const rows = run.agg.finish(shifted);
+      let rows = run.agg.finish(shifted);
+      if (dailyLimiter)
+        rows = attachActivity(rows, await fetchDailyActivity(dailyClient, dailyLimiter, run.window));
       notes.counters.excludedEvents = (notes.counters.excludedEvents ?? 0) + run.agg.excluded;
       const byDay = notes.countersByDay;
       if (byDay)
