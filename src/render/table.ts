@@ -132,7 +132,8 @@ export function renderTable(report: Report, opts: TableOptions): string {
       s += gap + padStart(cell, w.extra[i] ?? 0);
     });
     if (layout.tools && r.tools) s += gap + r.tools;
-    return s;
+    // A sub-row's empty Δ cell would leave trailing blanks.
+    return r.extra.length > 0 ? s.trimEnd() : s;
   };
 
   const headerLine = line(header);
