@@ -41,18 +41,18 @@ const modelUsage = z.looseObject({
 });
 
 /** What Claude Code produced (DESIGN §1 activity); absent in older responses, then "not reported". */
-const toolAction = z.looseObject({ accepted: count.optional(), rejected: count.optional() });
+const toolAction = z.looseObject({ accepted: count.nullish(), rejected: count.nullish() });
 
 export const claudeCodeRecordSchema = z.looseObject({
   date,
   actor,
   core_metrics: z.looseObject({
     num_sessions: count,
-    lines_of_code: z.looseObject({ added: count.optional(), removed: count.optional() }).optional(),
-    commits_by_claude_code: count.optional(),
-    pull_requests_by_claude_code: count.optional(),
+    lines_of_code: z.looseObject({ added: count.nullish(), removed: count.nullish() }).nullish(),
+    commits_by_claude_code: count.nullish(),
+    pull_requests_by_claude_code: count.nullish(),
   }),
-  tool_actions: z.record(z.string(), toolAction).optional(),
+  tool_actions: z.record(z.string(), toolAction).nullish(),
   model_breakdown: z.array(modelUsage),
 });
 
