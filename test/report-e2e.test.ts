@@ -388,3 +388,28 @@ describe("--activity against the emulators", () => {
     expect(openai.every((l) => l.endsWith(",,,,,,"))).toBe(true);
   });
 });
+
+describe("--demo", () => {
+  it("shows teams from the demo's teams file, and the same window with or without --compare", async () => {
+    const teams = await runCli(["--demo", "--days", "7", "--by", "team", "--json"]);
+    expect(teams.code, teams.stderr).toBe(0);
+    const report = JSON.parse(teams.stdout) as GroupJson & { notes: string[] };
+    expect(report.groups.map((g) => g.key).sort()).toEqual([
+      "(no team)",
+      "Data",
+      "Mobile",
+      "Payments",
+      "Web",
+    ]);
+    expect(report.notes).toHaveLength(1);
+    expect(report.notes[0]).toMatch(/^1 person is in more than one team/);
+
+    const plain = JSON.parse((await runCli(["--demo", "--days", "7", "--json"])).stdout) as GroupJson;
+    const compared = JSON.parse(
+      (await runCli(["--demo", "--days", "7", "--compare", "--json"])).stdout,
+    ) as GroupJson;
+    expect(compared.totals.requests).toBe(plain.totals.requests);
+    expect(compared.totals.tokens).toBe(plain.totals.tokens);
+    expect(compared.totals.previous!.requests).toBeGreaterThan(0);
+  });
+});
