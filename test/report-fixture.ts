@@ -1,6 +1,7 @@
 import { type ClaudeCodeRecord, claudeCodeRecord } from "../src/emulators/anthropic/data.ts";
 import type { Teams } from "../src/identity/teams.ts";
 import { normalizeClaudeRecords } from "../src/platforms/claude/normalize.ts";
+import { claudeCodeRecordSchema } from "../src/platforms/claude/schema.ts";
 import { Aggregator, type BuildArgs } from "../src/report/aggregate.ts";
 import { emptyRow, type UsageRow } from "../src/usage/types.ts";
 
@@ -46,11 +47,14 @@ export function openaiRow(day: string, email: string, requests: number): UsageRo
   return row;
 }
 
+/** Records as the client reads them (the schema's view). */
+const parsed = (records: ClaudeCodeRecord[]) => records.map((r) => claudeCodeRecordSchema.parse(r));
+
 export function aggregate(teams: Teams = new Map(), compare = false) {
   const agg = new Aggregator(new Map(), teams);
-  for (const row of normalizeClaudeRecords(CURRENT_RECORDS)) agg.add(row);
+  for (const row of normalizeClaudeRecords(parsed(CURRENT_RECORDS))) agg.add(row);
   agg.add(openaiRow("2026-11-03", "alice@co.com", 7));
-  if (compare) for (const row of normalizeClaudeRecords(PREVIOUS_RECORDS)) agg.addPrevious(row);
+  if (compare) for (const row of normalizeClaudeRecords(parsed(PREVIOUS_RECORDS))) agg.addPrevious(row);
   return agg;
 }
 
