@@ -70,7 +70,6 @@ export function build(agg: Aggregator, over: Partial<BuildArgs> = {}) {
     ],
     demo: false,
     unpricedModels: [],
-    labels: { claude: "Claude", openai: "OpenAI" },
     ...over,
   });
 }

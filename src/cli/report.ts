@@ -1,10 +1,9 @@
 import type { RawFlags } from "../config/options.ts";
-import { platforms as registry } from "../platforms/index.ts";
 import { defaultPricesPath } from "../pricing/overrides.ts";
 import { render } from "../render/index.ts";
 import { Aggregator } from "../report/aggregate.ts";
 import { previousWindow } from "../report/periods.ts";
-import { collectUsage, type Io, prepare } from "./context.ts";
+import { type Io, prepare, syncUsage } from "./context.ts";
 
 /** The default command: fetch, merge, rank, print. Returns the exit code. */
 export async function runReport(flags: RawFlags, io: Io): Promise<number> {
@@ -12,18 +11,18 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
   try {
     const { options, prices } = ctx;
     const aggregator = new Aggregator(ctx.aliases, ctx.teams);
-    const outcomes = await collectUsage(ctx, io, aggregator);
-    // --compare: the previous window through the same path (the store serves its settled days).
+    const outcomes = await syncUsage(ctx, io, options, (row) => aggregator.add(row));
+    // --compare: the previous window through the same sync (the store serves its settled days).
     const previous = options.compare ? previousWindow(options) : undefined;
     const notes: string[] = [];
     if (previous) {
-      const before = await collectUsage(ctx, io, { add: (row) => aggregator.addPrevious(row) }, previous);
+      const before = await syncUsage(ctx, io, previous, (row) => aggregator.addPrevious(row));
       const failed = before.filter(
         (o, i) => o.status.status === "error" && outcomes[i]?.status.status === "ok",
       );
       if (failed.length > 0)
         notes.push(
-          `the previous period of ${failed.map((o) => o.status.platform).join(", ")} could not be read: its change is overstated`,
+          `the previous period of ${failed.map((o) => o.status.platform).join(", ")} could not be read, so its change is overstated`,
         );
     }
 
@@ -44,9 +43,6 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
       by: options.by,
       previousWindow: previous,
       activity: options.activity,
-      labels: Object.fromEntries(
-        Object.values(registry).map((p) => [p.id, (p as { label?: string }).label ?? p.id]),
-      ),
     });
     if (notes.length > 0) report.notes = [...(report.notes ?? []), ...notes];
     const color = io.stdoutIsTTY && !io.env.NO_COLOR && io.env.TERM !== "dumb";

@@ -1,6 +1,7 @@
+import { PLATFORM_IDS } from "../platforms/registry.ts";
 import { DIMENSIONS, type Dimension, SORT_KEYS, type SortKey } from "../report/report.ts";
 import { addDays, daysBetween, isDay, todayUtc } from "../usage/days.ts";
-import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
+import type { PlatformId } from "../usage/types.ts";
 import { UsageError } from "./errors.ts";
 
 export const FORMATS = ["table", "json", "csv", "markdown"] as const;

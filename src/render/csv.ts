@@ -1,5 +1,6 @@
+import { platformLabel } from "../platforms/registry.ts";
 import { type Report, type RowExtras, reportRows, type Totals } from "../report/report.ts";
-import { ACTIVITY_FIELDS, type Activity, PLATFORM_LABELS } from "../usage/types.ts";
+import { ACTIVITY_FIELDS, type Activity } from "../usage/types.ts";
 import { nanosToDecimal } from "./format.ts";
 import { csvCell } from "./sanitize.ts";
 
@@ -60,7 +61,7 @@ export function renderCsv(report: Report): string {
   for (const u of reportRows(report)) {
     const who = [String(u.rank), csvCell(u.label), grouped ? String(u.users ?? 0) : csvCell(u.email ?? "")];
     for (const p of u.platforms) {
-      const label = PLATFORM_LABELS[p.platform] ?? p.platform;
+      const label = platformLabel(p.platform);
       const cells = [...who, csvCell(p.platform), ...amountCells(p), csvCell(label)];
       lines.push([...cells, ...extraCells(report, null, p.activity)].join(","));
     }

@@ -1,5 +1,5 @@
+import { platformLabel } from "../platforms/registry.ts";
 import { type Report, reportRows, type Totals } from "../report/report.ts";
-import { PLATFORM_LABELS } from "../usage/types.ts";
 import { extraCells, extraHeaders, firstColumn, footnotes } from "./extras.ts";
 import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
 import { markdownCell } from "./sanitize.ts";
@@ -42,7 +42,7 @@ export function renderMarkdown(report: Report): string {
     if (u.platforms.length < 2) continue;
     for (const p of u.platforms) {
       estimated ||= p.costEstimated;
-      const label = `↳ ${markdownCell(PLATFORM_LABELS[p.platform] ?? p.platform)}`;
+      const label = `↳ ${markdownCell(platformLabel(p.platform))}`;
       lines.push(row(["", label, ...numbers(p), ...extraCells(report, u, p.activity ?? null), ""]));
     }
   }

@@ -1,6 +1,6 @@
 import pc from "picocolors";
+import { platformLabel } from "../platforms/registry.ts";
 import { type Report, type ReportRow, reportRows } from "../report/report.ts";
-import { PLATFORM_LABELS } from "../usage/types.ts";
 import { extraCells, extraHeaders, firstColumn, footnotes } from "./extras.ts";
 import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
 import { cleanForTerminal } from "./sanitize.ts";
@@ -66,7 +66,7 @@ function rowsFor(report: Report, u: ReportRow): Row[] {
       rows.push({
         sub: true,
         rank: "",
-        user: `  ${PLATFORM_LABELS[p.platform] ?? cleanForTerminal(String(p.platform))}`,
+        user: `  ${cleanForTerminal(platformLabel(p.platform))}`,
         requests: formatRequests(p.requests),
         tokens: formatTokens(p.tokens),
         cost: formatCost(p.costNanos, p.costEstimated),

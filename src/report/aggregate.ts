@@ -1,11 +1,11 @@
 import type { Aliases } from "../config/aliases.ts";
 import type { Teams } from "../identity/teams.ts";
+import { PLATFORM_IDS, platformLabel } from "../platforms/registry.ts";
 import {
   type Activity,
   addActivity,
   addCounts,
   emptyActivity,
-  type PlatformId,
   totalTokens,
   type UsageRow,
 } from "../usage/types.ts";
@@ -36,8 +36,6 @@ export interface BuildArgs {
   previousWindow?: Window;
   /** With --activity: rows and totals carry what the AI produced. */
   activity?: boolean;
-  /** Display names of platforms (Tools column, sub-rows); the id where absent. */
-  labels?: Readonly<Record<PlatformId, string>>;
 }
 
 /**
@@ -101,16 +99,14 @@ export class Aggregator {
 
   build(args: BuildArgs): Report {
     const by = args.by ?? "user";
-    const label = (id: PlatformId) => args.labels?.[id] ?? id;
-    const order = args.platforms.map((p) => p.platform);
     const { rows, totals, notes } = groupCells({
       by,
       current: this.current.values(),
       previous: args.previousWindow ? this.previous.values() : undefined,
       window: args.window,
       teams: this.teams,
-      order,
-      label,
+      order: PLATFORM_IDS,
+      label: platformLabel,
       activity: args.activity ?? false,
     });
     const ranked = rankRows(rows, by, args.sort, args.top);
