@@ -1,7 +1,8 @@
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmulatorSet } from "../src/emulators/index.ts";
-import { runCli } from "./cli.ts";
-import { golden, json, RANGE, startReportEmulators } from "./report-e2e.ts";
+import { runCli, tempDir } from "./cli.ts";
+import { golden, json, RANGE, startReportEmulators, WINDOW } from "./report-e2e.ts";
 
 let emu: EmulatorSet;
 beforeAll(async () => {
@@ -106,5 +107,24 @@ describe("--activity against the emulators", () => {
     const openai = lines.filter((l) => l.split(",")[3] === "openai");
     expect(openai.length).toBeGreaterThan(0);
     expect(openai.every((l) => l.endsWith(",,,,,,"))).toBe(true);
+  });
+
+  it("keeps activity in the store; days stored without it are fetched again once", async () => {
+    const store = join(tempDir(), "history.db");
+    const withStore = [...WINDOW, "--store", store, "--json"];
+    const live = await json(emu, [...RANGE, "--activity"]);
+    expect((await runCli(withStore, emu.env)).code).toBe(0);
+    for (const s of [emu.anthropic, emu.openai, emu.cursor]) s.requests.length = 0;
+    // The Cursor days were stored without activity: only they are fetched again, with it.
+    const first = await json(emu, [...withStore, "--activity"]);
+    expect(emu.anthropic.requests).toHaveLength(0);
+    expect(emu.openai.requests).toHaveLength(0);
+    expect(emu.cursor.requests.filter((r) => r.path === "/teams/daily-usage-data")).toHaveLength(1);
+    expect(first.users).toEqual(live.users);
+    expect(first.totals).toEqual(live.totals);
+    for (const s of [emu.anthropic, emu.openai, emu.cursor]) s.requests.length = 0;
+    const again = await runCli([...withStore, "--activity"], emu.env);
+    expect(JSON.parse(again.stdout)).toEqual(first);
+    expect([emu.anthropic, emu.openai, emu.cursor].map((s) => s.requests.length)).toEqual([0, 0, 0]);
   });
 });

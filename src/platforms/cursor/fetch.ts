@@ -99,7 +99,11 @@ export async function* fetchCursorWindows(
       const days = daysBetween(dayOf(run.window.startMs), dayOf(run.window.endMs));
       // Every day of the window gets a count, zero included, so a stored day reports 0, not nothing.
       const counters = Object.fromEntries(
-        days.map((d) => [d, { excludedEvents: run.agg.excludedByDay.get(d) ?? 0 }]),
+        days.map((d) => [
+          d,
+          // activityDays: this day's rows carry daily-usage-data's figures (src/sync/activity.ts).
+          { excludedEvents: run.agg.excludedByDay.get(d) ?? 0, ...(daily ? { activityDays: 1 } : {}) },
+        ]),
       );
       if (run.agg.outside > 0)
         notes.warnings.push(
