@@ -1,8 +1,14 @@
 import { PLATFORM_IDS } from "../platforms/registry.ts";
-import { DIMENSIONS, type Dimension, SORT_KEYS, type SortKey } from "../report/report.ts";
 import { addDays, daysBetween, isDay, todayUtc } from "../usage/days.ts";
 import type { PlatformId } from "../usage/types.ts";
 import { UsageError } from "./errors.ts";
+
+export type SortKey = "requests" | "tokens" | "cost";
+export const SORT_KEYS: readonly SortKey[] = ["requests", "tokens", "cost"];
+
+/** What a row of the report is (`--by`). */
+export type Dimension = "user" | "team" | "model" | "platform" | "day" | "week" | "month";
+export const DIMENSIONS: readonly Dimension[] = ["user", "team", "model", "platform", "day", "week", "month"];
 
 export const FORMATS = ["table", "json", "csv", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];

@@ -1,15 +1,9 @@
+import type { Dimension, SortKey } from "../config/options.ts";
 import type { Activity, PlatformId, UsageCounts } from "../usage/types.ts";
 
 /** The report every renderer receives: already merged, grouped, ranked and totalled. */
 
-export type SortKey = "requests" | "tokens" | "cost";
-export const SORT_KEYS: readonly SortKey[] = ["requests", "tokens", "cost"];
-
-/** What a row of the report is (`--by`). */
-export type Dimension = "user" | "team" | "model" | "platform" | "day" | "week" | "month";
-export const DIMENSIONS: readonly Dimension[] = ["user", "team", "model", "platform", "day", "week", "month"];
-/** Dimensions whose rows are periods: shown in time order, every period of the window present. */
-export const TIME_DIMENSIONS: readonly Dimension[] = ["day", "week", "month"];
+export type { Dimension, SortKey };
 
 /** A row's counts summed (cost in integer nano-dollars; renderers convert, see money.ts). */
 export interface Totals extends UsageCounts {
