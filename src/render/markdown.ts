@@ -1,5 +1,6 @@
 import { platformLabel } from "../platforms/registry.ts";
-import type { Report, Totals } from "../usage/report.ts";
+import { type Report, reportRows, type Totals } from "../report/report.ts";
+import { extraCells, extraHeaders, firstColumn, footnotes } from "./extras.ts";
 import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
 import { markdownCell } from "./sanitize.ts";
 
@@ -24,22 +25,28 @@ const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
 
 export function renderMarkdown(report: Report): string {
   const lines = [title(report), ""];
-  if (report.users.length === 0) {
+  if (reportRows(report).length === 0) {
     lines.push("No usage in this window.");
     return `${lines.join("\n")}\n`;
   }
-  lines.push(row(["#", "User", "Requests", "Tokens", "Cost", "Tools"]), "|--:|:--|--:|--:|--:|:--|");
+  const extra = extraHeaders(report);
+  lines.push(
+    row(["#", firstColumn(report), "Requests", "Tokens", "Cost", ...extra, "Tools"]),
+    `|--:|:--|--:|--:|--:|${extra.map(() => "--:|").join("")}:--|`,
+  );
   let estimated = false;
-  for (const u of report.users) {
+  for (const u of reportRows(report)) {
     estimated ||= u.costEstimated;
-    lines.push(row([String(u.rank), markdownCell(u.user), ...numbers(u), markdownCell(u.tools.join(", "))]));
+    const tools = markdownCell(u.tools.join(", "));
+    lines.push(row([String(u.rank), markdownCell(u.label), ...numbers(u), ...extraCells(report, u), tools]));
     if (u.platforms.length < 2) continue;
     for (const p of u.platforms) {
       estimated ||= p.costEstimated;
       const label = `↳ ${markdownCell(platformLabel(p.platform))}`;
-      lines.push(row(["", label, ...numbers(p), ""]));
+      lines.push(row(["", label, ...numbers(p), ...extraCells(report, u, p.activity ?? null), ""]));
     }
   }
   if (estimated) lines.push("", ESTIMATE_FOOTNOTE);
+  for (const note of footnotes(report)) lines.push("", markdownCell(note));
   return `${lines.join("\n")}\n`;
 }
