@@ -31,7 +31,10 @@ async function main(argv: string[]): Promise<number> {
     stderr: (text) => process.stderr.write(text),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns,
+    // A getter: the table reads the width when it is drawn, after any resize during the run.
+    get columns() {
+      return process.stdout.columns;
+    },
   };
 
   const { program, sync } = buildProgram(io.stdout);
@@ -58,7 +61,10 @@ async function main(argv: string[]): Promise<number> {
     return run ? await run() : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === "commander.helpDisplayed" || err.code === "commander.help" || err.code === "commander.version" || err.exitCode === 0
+      return err.code === "commander.helpDisplayed" ||
+        err.code === "commander.help" ||
+        err.code === "commander.version" ||
+        err.exitCode === 0
         ? 0
         : 2;
     }

@@ -37,9 +37,7 @@ export function buildProgram(print: (text: string) => void) {
   const program = windowOptions(
     new Command()
       .name("ai-usage")
-      .description(
-        "Leaderboard of AI coding tool usage per engineer, from the vendors' admin APIs.",
-      )
+      .description("Leaderboard of AI coding tool usage per engineer, from the vendors' admin APIs.")
       .version(version, "-V, --version", "print the version")
       .helpOption("-h, --help", "show this help"),
   )
@@ -144,7 +142,8 @@ function distance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
       d[i]![j] = v;
     }
   }

@@ -1,6 +1,13 @@
 import type { Report, Totals } from "../usage/report.ts";
 import { PLATFORM_LABELS } from "../usage/types.ts";
-import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
+import {
+  ESTIMATE_FOOTNOTE,
+  failedPlatforms,
+  formatCost,
+  formatRequests,
+  formatTokens,
+  NOT_COUNTED,
+} from "./format.ts";
 import { markdownCell } from "./sanitize.ts";
 
 /**
@@ -22,10 +29,23 @@ const numbers = (t: Totals) => [
 ];
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
 
+/** A list item per failed platform, so a partial leaderboard never looks complete. */
+function failures(report: Report): string[] {
+  const failed = failedPlatforms(report);
+  if (failed.length === 0) return [];
+  return [
+    "",
+    ...failed.map((f) => `- ! ${markdownCell(f.platform)}: ${markdownCell(f.message)} ${NOT_COUNTED}`),
+  ];
+}
+
 export function renderMarkdown(report: Report): string {
   const lines = [title(report), ""];
   if (report.users.length === 0) {
-    lines.push("No usage in this window.");
+    const everyFailed =
+      report.platforms.some((p) => p.status === "error") && !report.platforms.some((p) => p.status === "ok");
+    lines.push(everyFailed ? "No usage to show: every platform failed." : "No usage in this window.");
+    lines.push(...failures(report));
     return `${lines.join("\n")}\n`;
   }
   lines.push(row(["#", "User", "Requests", "Tokens", "Cost", "Tools"]), "|--:|:--|--:|--:|--:|:--|");
@@ -41,5 +61,6 @@ export function renderMarkdown(report: Report): string {
     }
   }
   if (estimated) lines.push("", ESTIMATE_FOOTNOTE);
+  lines.push(...failures(report));
   return `${lines.join("\n")}\n`;
 }
