@@ -21,14 +21,25 @@ export function createProgress(io: Io, verbose: boolean) {
       state.set(platform, { done, total });
       const elapsed = Date.now() - started;
       if (elapsed < SHOW_AFTER_MS) return;
-      spinner ??= yoctoSpinner({ stream: process.stderr }).start();
+      // handleSignals off: the spinner's own SIGINT handler would exit at once, skipping our shutdown
+      // (abort the requests, close the store, say "interrupted", exit 130).
+      if (!spinner) {
+        spinner = yoctoSpinner({ stream: process.stderr, handleSignals: false }).start();
+        process.once("exit", showCursor);
+      }
       spinner.text = progressLine(state, elapsed);
     },
     stop() {
       spinner?.stop();
       spinner = undefined;
+      process.off("exit", showCursor);
     },
   };
+}
+
+/** A second Ctrl-C exits at once: the cursor the spinner hid must come back even then. */
+function showCursor() {
+  process.stderr.write("\u001B[?25h");
 }
 
 /** What each platform counts its progress in: Claude Code fetches day by day, Cursor page by page. */
@@ -40,8 +51,13 @@ export function progressLine(
   elapsedMs: number,
 ) {
   return [...state]
-    .map(([id, s]) => `${id}: ${s.done}/${s.total} ${UNIT[id]}${eta(elapsedMs, s)}`)
+    .map(([id, s]) => `${id}: ${s.done}/${s.total} ${unit(UNIT[id], s.total)}${eta(elapsedMs, s)}`)
     .join("  ");
+}
+
+/** `1/1 day`, `3/7 days`: the unit follows the total. */
+function unit(plural: string, total: number): string {
+  return total === 1 && plural.endsWith("s") ? plural.slice(0, -1) : plural;
 }
 
 function eta(elapsedMs: number, s: { done: number; total: number }): string {
