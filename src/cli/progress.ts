@@ -51,7 +51,7 @@ export function progressLine(
   elapsedMs: number,
 ) {
   return [...state]
-    .map(([id, s]) => `${id}: ${s.done}/${s.total} ${unit(UNIT[id], s.total)}${eta(elapsedMs, s)}`)
+    .map(([id, s]) => `${id}: ${s.done}/${s.total} ${unit(UNIT[id] ?? "steps", s.total)}${eta(elapsedMs, s)}`)
     .join("  ");
 }
 
