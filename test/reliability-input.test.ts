@@ -40,11 +40,7 @@ type Case = [name: string, args: string[], expected: string | RegExp, extra?: { 
 
 const CASES: Case[] = [
   ["an unknown flag", ["--bogus"], "ai-usage: unknown option '--bogus'"],
-  [
-    "an unknown flag holding a pasted key",
-    [`--key=${KEYS.claude}`],
-    "ai-usage: unknown option '--key=[redacted]'",
-  ],
+  ["an unknown flag holding a pasted key", [`--key=${KEYS.claude}`], "ai-usage: unknown option '--key=…'"],
   ["an unknown flag on sync", ["sync", "--bogus"], "ai-usage: unknown option '--bogus'"],
   [
     "a report flag on sync",

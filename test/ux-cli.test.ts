@@ -113,6 +113,10 @@ describe("item 2: help and typos as in any commander CLI", () => {
     const far = await runCli(["yesterday"]);
     expect(far.code).toBe(2);
     expect(far.stderr).toBe("ai-usage: unknown command 'yesterday'\n");
+    // A key pasted where a command goes is never repeated.
+    const key = await runCli(["sk-ant-admin01-AbCdEf0123456789"]);
+    expect(key.code).toBe(2);
+    expect(key.stderr).toBe("ai-usage: unknown command '…' (the commands are sync and help)\n");
   });
 });
 

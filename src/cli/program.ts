@@ -92,6 +92,9 @@ Examples:
 export function reportFlags(program: Command<[], Record<string, unknown>>): RawFlags {
   const [word] = program.args;
   if (word !== undefined) {
+    // Only a plain word is repeated: anything else may be a key pasted in the wrong place.
+    if (!/^[A-Za-z][A-Za-z-]{0,19}$/.test(word))
+      throw new UsageError("unknown command '…' (the commands are sync and help)");
     const hint = closest(word, ["sync", "help"]);
     throw new UsageError(`unknown command '${word}'${hint ? ` (did you mean ${hint}?)` : ""}`);
   }

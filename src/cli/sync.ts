@@ -1,34 +1,30 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { UsageError } from "../config/errors.ts";
 import type { RawFlags } from "../config/options.ts";
 import { count } from "../render/format.ts";
-import { collectUsage, type Io, prepare } from "./context.ts";
+import { prepare, syncUsage } from "./context.ts";
+import type { Io } from "./io.ts";
 
 /** `ai-usage sync`: fetch what is not settled into the store, print one line per platform. */
 export async function runSync(flags: RawFlags, io: Io): Promise<number> {
   if (flags.store === false) throw new UsageError("sync needs a history store; drop --no-store");
-  // The demo never writes the user's history: unless a store is named, it syncs into a throwaway one.
-  const scratch =
-    flags.demo && flags.store === undefined ? mkdtempSync(join(tmpdir(), "ai-usage-demo-")) : null;
+  const ctx = await prepare(flags, io);
   try {
-    const ctx = await prepare(scratch ? { ...flags, store: join(scratch, "history.db") } : flags, io);
-    try {
-      if (scratch) ctx.log.warn("demo: syncing into a temporary history store, deleted when done");
-      const outcomes = await collectUsage(ctx, io);
-      for (const o of outcomes) {
-        const line =
-          o.status.status === "ok"
-            ? `fetched ${count(o.fetchedDays, "day")}, ${count(o.rows, "row")}; ${count(o.storedDays, "settled day")} already stored`
-            : `${o.status.status}: ${o.status.message}`;
-        io.stdout(`${o.status.platform}: ${line}\n`);
-      }
-      return outcomes.some((o) => o.status.status === "ok") ? 0 : 1;
-    } finally {
-      await ctx.close();
+    // The demo never opens a store; its sync fetches as a real one would and says nothing is kept.
+    if (!ctx.store && !ctx.options.demo) throw new UsageError("sync needs a history store");
+    if (!ctx.store) ctx.log.warn("demo: sync fetches as it would for real, but the demo keeps no history");
+    const outcomes = await syncUsage(ctx, io, ctx.options);
+    for (const o of outcomes) {
+      const fetched = `fetched ${count(o.fetchedDays, "day")}, ${count(o.fetchedRows, "row")}`;
+      const line =
+        o.status.status !== "ok"
+          ? `${o.status.status}: ${o.status.message}`
+          : ctx.store
+            ? `${fetched}; ${count(o.storedDays, "settled day")} already stored`
+            : `${fetched}; nothing stored in the demo`;
+      io.stdout(`${o.status.platform}: ${line}\n`);
     }
+    return outcomes.some((o) => o.status.status === "ok") ? 0 : 1;
   } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    await ctx.close();
   }
 }
