@@ -58,13 +58,14 @@ describe("item 1: options mean the same before and after a subcommand", () => {
     expect(existsSync(join(cwd, "data", "ai-usage"))).toBe(false);
   });
 
-  it("`--demo sync` (what `npm run demo -- sync` runs) syncs the demo, leaving nothing behind", async () => {
+  it("`--demo sync` (what `npm run demo -- sync` runs) fetches as a sync would and stores nothing", async () => {
     const cwd = tempDir();
     const res = await runCli(["--demo", "sync", "--days", "3"], {}, { cwd });
     expect(res.code).toBe(0);
     expect(res.stderr).not.toMatch(/no API key|--no-store/);
-    expect(res.stderr).toContain("demo: syncing into a temporary history store, deleted when done\n");
-    expect(res.stdout).toMatch(/^claude: fetched 3 days, \d+ rows?; 0 settled days already stored$/m);
+    expect(res.stderr).toContain("demo: sync fetches as it would for real, but the demo keeps no history\n");
+    expect(res.stdout).toMatch(/^claude: fetched 3 days, \d+ rows?; nothing stored in the demo$/m);
+    expect(res.stdout).toMatch(/^cursor: fetched 3 days, \d+ rows?; nothing stored in the demo$/m);
     expect(readdirSync(cwd).sort()).toEqual([]);
   });
 
