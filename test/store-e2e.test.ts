@@ -172,7 +172,7 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
         .map((p) =>
           p === "claude-enterprise"
             ? `${p}: skipped: CLAUDE_ANALYTICS_API_KEY is not set\n`
-            : `${p}: fetched 7 day(s), ${rows[p]} row(s); 0 settled day(s) already stored\n`,
+            : `${p}: fetched 7 days, ${rows[p]} rows; 0 settled days already stored\n`,
         )
         .join(""),
     );
@@ -189,7 +189,7 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
         .map((p) =>
           p === "claude-enterprise"
             ? `${p}: skipped: CLAUDE_ANALYTICS_API_KEY is not set\n`
-            : `${p}: fetched 0 day(s), 0 row(s); 7 settled day(s) already stored\n`,
+            : `${p}: fetched 0 days, 0 rows; 7 settled days already stored\n`,
         )
         .join(""),
     );
