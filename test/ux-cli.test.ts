@@ -130,6 +130,15 @@ describe("item 3: messages blame what was typed", () => {
     expect(demo.code).toBe(0);
     expect(demo.stderr).not.toContain("--no-store");
   });
+
+  it("`--demo --days 91` says the day beyond Cursor's reach is not counted in the demo, in the singular", async () => {
+    const res = await runCli(["--demo", "--days", "91"]);
+    expect(res.code).toBe(0);
+    expect(res.stderr).not.toContain("--no-store");
+    expect(res.stderr).toContain(
+      "cursor: the live API reaches back 90 days (to 2026-08-27); the older day (2026-08-26) is not counted in the demo\n",
+    );
+  });
 });
 
 describe("items 4 and 5: the window", () => {
