@@ -108,9 +108,12 @@ describe("item 2: help and typos as in any commander CLI", () => {
   });
 
   it("a typo is an unknown command with a suggestion, exit 2", async () => {
-    const res = await runCli(["snyc"]);
-    expect(res.code).toBe(2);
-    expect(res.stderr).toBe("ai-usage: unknown command 'snyc' (did you mean sync?)\n");
+    for (const args of [["snyc"], ["help", "snyc"]]) {
+      const res = await runCli(args);
+      expect(res.code).toBe(2);
+      expect(res.stdout).toBe("");
+      expect(res.stderr).toBe("ai-usage: unknown command 'snyc' (did you mean sync?)\n");
+    }
     const far = await runCli(["yesterday"]);
     expect(far.code).toBe(2);
     expect(far.stderr).toBe("ai-usage: unknown command 'yesterday'\n");
