@@ -4,7 +4,7 @@ import { renderCsv } from "../src/render/csv.ts";
 import { count, nanosToFixed9 } from "../src/render/format.ts";
 import { renderMarkdown } from "../src/render/markdown.ts";
 import { renderTable } from "../src/render/table.ts";
-import type { PlatformStatus } from "../src/usage/report.ts";
+import type { PlatformStatus } from "../src/report/report.ts";
 import { plat, report, seedUsers, user } from "./render-fixture.ts";
 
 /** The renderers' side of issue 11 ("a new user's first hour"): items 6, 7, 8, 9 and 10. */

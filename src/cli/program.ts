@@ -45,6 +45,9 @@ export function buildProgram(print: (text: string) => void) {
     .option("--format <fmt>", "table, json, csv or markdown (default: table)")
     .option("--json", "same as --format json")
     .option("--top <n>", "only the first n users")
+    .option("--by <dim>", "what a row is: user, team, model, platform, day, week or month (default: user)")
+    .option("--compare", "add the previous period of the same length and the change")
+    .option("--activity", "add what the AI produced: lines, commits, pull requests, accepted suggestions")
     // `-v` prints the version too, as many tools accept it; hidden to keep the help short.
     .addOption(new Option("-v").hideHelp())
     // The default command takes no operands: a word that is not a command is refused in
@@ -66,11 +69,13 @@ Environment (also read from ./.env):
   AI_USAGE_STORE               history store file
   AI_USAGE_PRICES              price overrides file (default ~/.config/ai-usage/prices.json)
   AI_USAGE_ALIASES             identity aliases file (default ~/.config/ai-usage/aliases.json)
+  AI_USAGE_TEAMS               teams file for --by team (default ~/.config/ai-usage/teams.json)
 ${EXIT_CODES}
 
 Examples:
   ai-usage --demo                       try it without keys
   ai-usage --days 7 --sort cost         last 7 UTC days by cost
+  ai-usage --by team --compare          teams, against the previous 30 days
   ai-usage --since 2026-10-01 --until 2026-10-31 --format csv > october.csv
   ai-usage sync --days 3                for cron: fetch into the history store`,
     );

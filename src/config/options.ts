@@ -1,8 +1,13 @@
 import { addDays, daysBetween, isDay, todayUtc } from "../usage/days.ts";
-import type { SortKey } from "../usage/report.ts";
-import { SORT_KEYS } from "../usage/report.ts";
 import type { PlatformId } from "../usage/types.ts";
 import { UsageError } from "./errors.ts";
+
+export type SortKey = "requests" | "tokens" | "cost";
+export const SORT_KEYS: readonly SortKey[] = ["requests", "tokens", "cost"];
+
+/** What a row of the report is (`--by`). */
+export type Dimension = "user" | "team" | "model" | "platform" | "day" | "week" | "month";
+export const DIMENSIONS: readonly Dimension[] = ["user", "team", "model", "platform", "day", "week", "month"];
 
 export const FORMATS = ["table", "json", "csv", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -24,6 +29,9 @@ export interface RawFlags {
   verbose?: boolean;
   store?: string | boolean;
   refresh?: boolean;
+  by?: string;
+  compare?: boolean;
+  activity?: boolean;
 }
 
 /** Validated options: everything downstream can trust these. */
@@ -42,6 +50,12 @@ export interface Options {
   /** Store file, or null for --no-store. */
   store: string | null;
   refresh: boolean;
+  /** What a row is (`--by`). */
+  by: Dimension;
+  /** Add the previous window of the same length (`--compare`). */
+  compare: boolean;
+  /** Add what the AI produced (`--activity`). */
+  activity: boolean;
 }
 
 /**
@@ -97,6 +111,9 @@ export function parseOptions(
             ? null
             : defaults.storePath,
     refresh: Boolean(flags.refresh),
+    by: oneOf("--by", flags.by ?? "user", DIMENSIONS),
+    compare: Boolean(flags.compare),
+    activity: Boolean(flags.activity),
   };
 }
 

@@ -1,5 +1,5 @@
+import type { Report } from "../report/report.ts";
 import { formatUsd, NANOS_PER_DOLLAR } from "../usage/money.ts";
-import type { Report } from "../usage/report.ts";
 
 /** Shared number formatting for the human formats (table, markdown). */
 

@@ -1,5 +1,6 @@
 import { platformLabel } from "../platforms/registry.ts";
-import type { Report, Totals } from "../usage/report.ts";
+import { type Report, reportRows, type Totals } from "../report/report.ts";
+import { extraCells, extraHeaders, firstColumn, footnotes } from "./extras.ts";
 import {
   ESTIMATE_FOOTNOTE,
   failedPlatforms,
@@ -41,26 +42,32 @@ function failures(report: Report): string[] {
 
 export function renderMarkdown(report: Report): string {
   const lines = [title(report), ""];
-  if (report.users.length === 0) {
+  if (reportRows(report).length === 0) {
     const everyFailed =
       report.platforms.some((p) => p.status === "error") && !report.platforms.some((p) => p.status === "ok");
     lines.push(everyFailed ? "No usage to show: every platform failed." : "No usage in this window.");
     lines.push(...failures(report));
     return `${lines.join("\n")}\n`;
   }
-  lines.push(row(["#", "User", "Requests", "Tokens", "Cost", "Tools"]), "|--:|:--|--:|--:|--:|:--|");
+  const extra = extraHeaders(report);
+  lines.push(
+    row(["#", firstColumn(report), "Requests", "Tokens", "Cost", ...extra, "Tools"]),
+    `|--:|:--|--:|--:|--:|${extra.map(() => "--:|").join("")}:--|`,
+  );
   let estimated = false;
-  for (const u of report.users) {
+  for (const u of reportRows(report)) {
     estimated ||= u.costEstimated;
-    lines.push(row([String(u.rank), markdownCell(u.user), ...numbers(u), markdownCell(u.tools.join(", "))]));
+    const tools = markdownCell(u.tools.join(", "));
+    lines.push(row([String(u.rank), markdownCell(u.label), ...numbers(u), ...extraCells(report, u), tools]));
     if (u.platforms.length < 2) continue;
     for (const p of u.platforms) {
       estimated ||= p.costEstimated;
       const label = `↳ ${markdownCell(platformLabel(p.platform))}`;
-      lines.push(row(["", label, ...numbers(p), ""]));
+      lines.push(row(["", label, ...numbers(p), ...extraCells(report, u, p.activity ?? null), ""]));
     }
   }
   if (estimated) lines.push("", ESTIMATE_FOOTNOTE);
+  for (const note of footnotes(report)) lines.push("", markdownCell(note));
   lines.push(...failures(report));
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,7 @@
 import pc from "picocolors";
 import { platformLabel } from "../platforms/registry.ts";
-import type { Report, UserUsage } from "../usage/report.ts";
+import { type Report, type ReportRow, reportRows } from "../report/report.ts";
+import { extraCells, extraHeaders, firstColumn, footnotes } from "./extras.ts";
 import {
   ESTIMATE_FOOTNOTE,
   failedPlatforms,
@@ -54,18 +55,21 @@ interface Row {
   tokens: string;
   cost: string;
   tools: string;
+  /** Δ and activity cells (--compare, --activity), right-aligned after Cost. */
+  extra: string[];
 }
 
-function rowsFor(u: UserUsage): Row[] {
+function rowsFor(report: Report, u: ReportRow): Row[] {
   const rows: Row[] = [
     {
       sub: false,
       rank: String(u.rank),
-      user: cleanForTerminal(u.user),
+      user: cleanForTerminal(u.label),
       requests: formatRequests(u.requests),
       tokens: formatTokens(u.tokens),
       cost: formatCost(u.costNanos, u.costEstimated),
       tools: cleanForTerminal(u.tools.join(", ")),
+      extra: extraCells(report, u),
     },
   ];
   // Sub-rows only say something when a person used more than one platform.
@@ -79,6 +83,7 @@ function rowsFor(u: UserUsage): Row[] {
         tokens: formatTokens(p.tokens),
         cost: formatCost(p.costNanos, p.costEstimated),
         tools: "",
+        extra: extraCells(report, u, p.activity ?? null),
       });
     }
   }
@@ -104,7 +109,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
   const c = pc.createColors(opts.color);
   const out: string[] = wrapTokens(titleTokens(report), width).map((l) => c.bold(l));
 
-  const allRows = report.users.flatMap(rowsFor);
+  const allRows = reportRows(report).flatMap((r) => rowsFor(report, r));
   if (allRows.length === 0) {
     const rule = c.dim("═".repeat(Math.min(width, MIN_RULE_WIDTH)));
     const everyFailed =
@@ -115,14 +120,14 @@ export function renderTable(report: Report, opts: TableOptions): string {
   }
 
   // Pick the layout, the User column width and the room left for Tools.
-  const natural = Math.max(displayWidth("User"), widest(allRows.map((r) => r.user)));
+  const natural = Math.max(displayWidth(firstColumn(report)), widest(allRows.map((r) => r.user)));
   let layout = LAYOUTS[LAYOUTS.length - 1]!;
   let userW = 1;
   let toolsW = 0;
   let rows = allRows;
   for (const candidate of LAYOUTS) {
     // Everything but the User and Tools columns.
-    const avail = width - fixedWidth({ ...candidate, tools: false }, allRows);
+    const avail = width - fixedWidth({ ...candidate, tools: false }, allRows, report);
     layout = candidate;
     if (candidate.tools) {
       const tools = Math.max(displayWidth("Tools"), widest(allRows.map((r) => r.tools)));
@@ -137,7 +142,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
   }
   if (userW < SUB_ROW_LABEL_WIDTH) rows = allRows.filter((r) => !r.sub);
 
-  const header = headerRow(layout);
+  const header = headerRow(layout, report);
   const w = columnWidths(layout, [header, ...rows]);
   const gap = " ".repeat(layout.gap);
   const line = (r: Row): string => {
@@ -152,8 +157,12 @@ export function renderTable(report: Report, opts: TableOptions): string {
       padStart(r.tokens, w.tokens) +
       gap +
       padStart(r.cost, w.cost);
+    r.extra.forEach((cell, i) => {
+      s += gap + padStart(cell, w.extra[i] ?? 0);
+    });
     if (layout.tools && r.tools) s += gap + truncate(r.tools, toolsW);
-    return s;
+    // A sub-row's empty Δ cell would leave trailing blanks.
+    return r.extra.length > 0 ? s.trimEnd() : s;
   };
 
   const headerLine = line(header);
@@ -169,6 +178,8 @@ export function renderTable(report: Report, opts: TableOptions): string {
   if (rows.some((r) => r.cost.startsWith("~"))) {
     for (const l of wrapTokens(ESTIMATE_FOOTNOTE.split(" "), width)) out.push(c.dim(l));
   }
+  for (const note of footnotes(report))
+    for (const l of wrapTokens(cleanForTerminal(note).split(" "), width)) out.push(c.dim(l));
   out.push(...failureLines(report, width, c));
   return `${out.join("\n")}\n`;
 }
@@ -181,9 +192,9 @@ function failureLines(report: Report, width: number, c: ReturnType<typeof pc.cre
   });
 }
 
-function headerRow(layout: Layout): Row {
-  const labels = { rank: "#", user: "User", tokens: "Tokens", cost: "Cost", tools: "Tools" };
-  return { sub: false, ...labels, requests: layout.requestsLabel };
+function headerRow(layout: Layout, report: Report): Row {
+  const labels = { rank: "#", user: firstColumn(report), tokens: "Tokens", cost: "Cost", tools: "Tools" };
+  return { sub: false, ...labels, requests: layout.requestsLabel, extra: extraHeaders(report) };
 }
 
 function columnWidths(layout: Layout, rows: Row[]) {
@@ -193,12 +204,14 @@ function columnWidths(layout: Layout, rows: Row[]) {
     tokens: widest(rows.map((r) => r.tokens)),
     cost: widest(rows.map((r) => r.cost)),
     tools: layout.tools ? widest(rows.map((r) => r.tools)) : 0,
+    extra: (rows[0]?.extra ?? []).map((_, i) => widest(rows.map((r) => r.extra[i] ?? ""))),
   };
 }
 
 /** Everything on a line except the User column. */
-function fixedWidth(layout: Layout, rows: Row[]): number {
-  const w = columnWidths(layout, [headerRow(layout), ...rows]);
-  const columns = w.rank + w.requests + w.tokens + w.cost + (layout.tools ? w.tools + layout.gap : 0);
+function fixedWidth(layout: Layout, rows: Row[], report: Report): number {
+  const w = columnWidths(layout, [headerRow(layout, report), ...rows]);
+  const extra = w.extra.reduce((sum, x) => sum + x + layout.gap, 0);
+  const columns = w.rank + w.requests + w.tokens + w.cost + extra + (layout.tools ? w.tools + layout.gap : 0);
   return layout.indent + columns + 4 * layout.gap;
 }
