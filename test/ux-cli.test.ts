@@ -73,10 +73,14 @@ describe("item 1: options mean the same before and after a subcommand", () => {
     for (const args of [
       ["--sort", "cost", "sync"],
       ["sync", "--top", "3"],
+      ["--by", "team", "sync"],
+      ["sync", "--compare"],
     ]) {
       const res = await runCli([...args, "--no-store"], emu.env);
       expect(res.code).toBe(2);
-      expect(res.stderr).toMatch(/^ai-usage: --(sort|top) is an option of the report, not of sync\n$/);
+      expect(res.stderr).toMatch(
+        /^ai-usage: --(sort|top|by|compare) is an option of the report, not of sync\n$/,
+      );
     }
   });
 });

@@ -24,7 +24,7 @@ function windowOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
 }
 
 /** Options of the report only: given with `sync` (before or after it) they are a usage error. */
-const REPORT_ONLY = ["sort", "format", "json", "top"] as const;
+const REPORT_ONLY = ["sort", "format", "json", "top", "by", "compare"] as const;
 
 const EXIT_CODES = `
 Exit codes:
