@@ -1,0 +1,255 @@
+import type postgres from "postgres";
+import { ACTIVITY_FIELDS, type Activity, type UsageRow } from "../../usage/types.ts";
+import type { DayCounters, Source, Store } from "../types.ts";
+import { checkReplace } from "./checks.ts";
+import { runError } from "./errors.ts";
+
+/** Rows per INSERT, sent as one JSON parameter (no parameter-count limit, one round trip). */
+const INSERT_CHUNK = 5_000;
+/** Rows per page read; each page is one JSON text, parsed at once (far faster than per-column values). */
+const READ_PAGE = 20_000;
+/** A deadlock (two sources whose day locks hash alike) is retried, not reported. */
+const RETRIES = 3;
+
+const ROW_COLUMNS =
+  "day, identity, email, model, requests, input_tokens, output_tokens, cache_read_tokens, " +
+  "cache_write_tokens, cost_nanos, cost_estimated, lines_added, lines_removed, commits, " +
+  "pull_requests, suggestions_accepted, suggestions_rejected";
+const COLUMN_TYPES = [
+  "date",
+  "text",
+  "text",
+  "text",
+  ...Array.from({ length: 6 }, () => "bigint"),
+  "boolean",
+  ...Array.from({ length: 6 }, () => "bigint"),
+];
+/** Each inserted row arrives as a JSON array in ROW_COLUMNS order; `->>` gives SQL NULL for null. */
+const FROM_JSON = COLUMN_TYPES.map((t, i) => `(e->>${i})::${t}`).join(", ");
+
+/** A row as the JSON page gives it: the ROW_COLUMNS in order. */
+type JsonRow = [
+  string,
+  string,
+  string | null,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  boolean,
+  ...(number | null)[],
+];
+
+function toRecord(r: UsageRow): unknown[] {
+  const a = r.activity;
+  return [
+    r.day,
+    r.identity,
+    r.email,
+    r.model,
+    r.requests,
+    r.inputTokens,
+    r.outputTokens,
+    r.cacheReadTokens,
+    r.cacheWriteTokens,
+    r.costNanos,
+    r.costEstimated,
+    ...ACTIVITY_FIELDS.map((f) => (a ? a[f] : null)),
+  ];
+}
+
+function fromJson(platform: string, r: JsonRow): UsageRow {
+  const row: UsageRow = {
+    platform,
+    day: r[0],
+    identity: r[1],
+    email: r[2],
+    model: r[3],
+    requests: r[4],
+    inputTokens: r[5],
+    outputTokens: r[6],
+    cacheReadTokens: r[7],
+    cacheWriteTokens: r[8],
+    costNanos: r[9],
+    costEstimated: r[10],
+  };
+  // A row whose vendor reports no activity at all carries none, as it was given.
+  if (
+    r[11] !== null ||
+    r[12] !== null ||
+    r[13] !== null ||
+    r[14] !== null ||
+    r[15] !== null ||
+    r[16] !== null
+  ) {
+    const activity = {} as Activity;
+    ACTIVITY_FIELDS.forEach((f, i) => {
+      activity[f] = r[11 + i] as number | null;
+    });
+    row.activity = activity;
+  }
+  return row;
+}
+
+const isRetryable = (e: unknown) => ["40P01", "40001"].includes((e as { code?: string })?.code ?? "");
+
+export class PostgresStore implements Store {
+  constructor(
+    private readonly sql: postgres.Sql,
+    readonly location: string,
+    private readonly password: string,
+  ) {}
+
+  private fail(what: string, e: unknown) {
+    return runError(what, e, this.location, this.password);
+  }
+
+  async fetchedDays(source: Source, since: string, until: string): Promise<Map<string, number>> {
+    try {
+      const rows = await this.sql`SELECT to_char(day, 'YYYY-MM-DD') AS day, fetched_at::text AS at
+        FROM ai_usage_fetched_days WHERE platform = ${source.platform} AND org = ${source.org}
+        AND day BETWEEN ${since}::date AND ${until}::date`;
+      return new Map(rows.map((r) => [String(r.day), Number(r.at)]));
+    } catch (e) {
+      throw this.fail("reading fetch records", e);
+    }
+  }
+
+  async replaceDays(
+    source: Source,
+    days: readonly string[],
+    rows: readonly UsageRow[],
+    fetchedAt: number,
+    counters?: DayCounters,
+  ): Promise<void> {
+    const checked = checkReplace(source, days, rows, fetchedAt, counters);
+    if (checked.days.length === 0) return;
+    const { platform, org } = source;
+    const daysJson = JSON.stringify(checked.days);
+    const records = JSON.stringify(
+      checked.days.map((d) => [d, checked.rowCount.get(d)!, checked.counters.get(d)!]),
+    );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.sql.begin(async (tx) => {
+          // One lock per (source, day), taken in day order: two machines replacing overlapping days
+          // queue behind each other, so each day ends as exactly one fetch wrote it.
+          await tx`SELECT pg_advisory_xact_lock(hashtextextended(${platform} || chr(31) || ${org} || chr(31) || d, 7))
+            FROM (SELECT d FROM json_array_elements_text(${daysJson}::text::json) d ORDER BY d OFFSET 0) s`;
+          await tx`DELETE FROM ai_usage_rows WHERE platform = ${platform} AND org = ${org}
+            AND day IN (SELECT d::date FROM json_array_elements_text(${daysJson}::text::json) d)`;
+          for (let i = 0; i < checked.rows.length; i += INSERT_CHUNK) {
+            const part = JSON.stringify(checked.rows.slice(i, i + INSERT_CHUNK).map(toRecord));
+            await tx.unsafe(
+              `INSERT INTO ai_usage_rows (platform, org, ${ROW_COLUMNS})
+               SELECT $1, $2, ${FROM_JSON} FROM json_array_elements($3::text::json) e`,
+              [platform, org, part],
+            );
+          }
+          await tx`INSERT INTO ai_usage_fetched_days (platform, org, day, fetched_at, row_count, counters)
+            SELECT ${platform}, ${org}, (e->>0)::date, ${fetchedAt}, (e->>1)::integer, e->2
+            FROM json_array_elements(${records}::text::json) e
+            ON CONFLICT (platform, org, day) DO UPDATE SET fetched_at = excluded.fetched_at,
+              row_count = excluded.row_count, counters = excluded.counters`;
+        });
+        return;
+      } catch (e) {
+        if (attempt < RETRIES && isRetryable(e)) continue;
+        throw this.fail(`storing ${platform} days`, e);
+      }
+    }
+  }
+
+  async readCounters(source: Source, since: string, until: string): Promise<Record<string, number>> {
+    try {
+      const rows = await this.sql`SELECT c.key AS name, sum(c.value::bigint)::text AS total
+        FROM ai_usage_fetched_days f, jsonb_each_text(f.counters) c
+        WHERE f.platform = ${source.platform} AND f.org = ${source.org}
+        AND f.day BETWEEN ${since}::date AND ${until}::date GROUP BY c.key ORDER BY c.key`;
+      return Object.fromEntries(rows.map((r) => [String(r.name), Number(r.total)]));
+    } catch (e) {
+      throw this.fail("reading counters", e);
+    }
+  }
+
+  async *readRows(sources: readonly Source[], since: string, until: string): AsyncIterable<UsageRow> {
+    if (sources.length === 0) return;
+    let conn: postgres.ReservedSql;
+    try {
+      conn = await this.sql.reserve();
+      // One snapshot for every page of every source: a replace committed meanwhile is seen whole
+      // or not at all.
+      await conn`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`;
+    } catch (e) {
+      throw this.fail("reading rows", e);
+    }
+    try {
+      for (const { platform, org } of sources) {
+        let after: [string, string, string] | null = null;
+        for (;;) {
+          const page = await this.readPage(conn, platform, org, since, until, after);
+          for (const r of page) yield fromJson(platform, r);
+          if (page.length < READ_PAGE) break;
+          const last = page[page.length - 1]!;
+          after = [last[0], last[1], last[3]];
+        }
+      }
+    } finally {
+      await conn`COMMIT`.catch(() => {});
+      conn.release();
+    }
+  }
+
+  private async readPage(
+    conn: postgres.ReservedSql,
+    platform: string,
+    org: string,
+    since: string,
+    until: string,
+    after: [string, string, string] | null,
+  ): Promise<JsonRow[]> {
+    try {
+      const [day, identity, model] = after ?? [since, "", ""];
+      const [res] = await conn`SELECT coalesce(json_agg(json_build_array(${conn.unsafe(ROW_COLUMNS)})
+          ORDER BY day, identity, model), '[]')::text AS page
+        FROM (SELECT * FROM ai_usage_rows WHERE platform = ${platform} AND org = ${org}
+          AND day BETWEEN ${since}::date AND ${until}::date
+          AND (day, identity, model) > (${day}::date, ${identity}, ${model})
+          ORDER BY day, identity, model LIMIT ${READ_PAGE}) s`;
+      return JSON.parse(String(res?.page ?? "[]")) as JsonRow[];
+    } catch (e) {
+      throw this.fail("reading rows", e);
+    }
+  }
+
+  async cacheGet(source: Source, namespace: string, keys: readonly string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    try {
+      const rows = await this.sql`SELECT key, value FROM ai_usage_cache
+        WHERE platform = ${source.platform} AND org = ${source.org} AND namespace = ${namespace}
+        AND key IN (SELECT json_array_elements_text(${JSON.stringify(keys)}::text::json))`;
+      return new Map(rows.map((r) => [String(r.key), String(r.value)]));
+    } catch (e) {
+      throw this.fail("reading the cache", e);
+    }
+  }
+
+  async cacheSet(source: Source, namespace: string, entries: ReadonlyMap<string, string>): Promise<void> {
+    if (entries.size === 0) return;
+    try {
+      await this.sql`INSERT INTO ai_usage_cache (platform, org, namespace, key, value)
+        SELECT ${source.platform}, ${source.org}, ${namespace}, e.key, e.value
+        FROM json_each_text(${JSON.stringify(Object.fromEntries(entries))}::text::json) e
+        ON CONFLICT (platform, org, namespace, key) DO UPDATE SET value = excluded.value`;
+    } catch (e) {
+      throw this.fail("writing the cache", e);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 5 });
+  }
+}
