@@ -21,7 +21,8 @@ import postgres from "postgres";
  */
 
 export const SECRET_ROLE = "ai_usage_secret";
-export const SECRET_PASSWORD = "pg-Secret-Pa55word-0123456789";
+/** Characters a URL must escape, so the tests also check the decoding and the scrubbing of escaped forms. */
+export const SECRET_PASSWORD = "pg-S3cret:p@ss/wörd%20#-0123456789";
 
 /** The directory holding initdb and pg_ctl, or null when none is installed. */
 export function pgBinDir(): string | null {

@@ -60,8 +60,11 @@ export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.versio
 const MIGRATION_LOCK = 0x61697573; // "aius"
 
 async function currentVersion(sql: postgres.Sql | postgres.TransactionSql): Promise<number> {
-  const [t] = await sql`SELECT to_regclass('ai_usage_schema') IS NOT NULL AS present`;
-  if (!t?.present) return 0;
+  // A catalog query under this statement's snapshot: name lookups such as to_regclass may use a
+  // cache that has not yet seen a table another session created while we waited for the lock.
+  const [t] = await sql`SELECT count(*)::int AS n FROM pg_catalog.pg_tables
+    WHERE schemaname = current_schema() AND tablename = 'ai_usage_schema'`;
+  if (!t?.n) return 0;
   const [row] = await sql`SELECT version FROM ai_usage_schema`;
   return row ? Number(row.version) : 0;
 }
