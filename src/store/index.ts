@@ -12,12 +12,13 @@ export function isPostgresUrl(pathOrUrl: string): boolean {
 
 /**
  * Opens (creating and migrating as needed) the history store at `pathOrUrl`: PostgreSQL for a
- * `postgres://` URL, else an SQLite file. The PostgreSQL client loads only when it is used.
+ * `postgres://` URL (what it leaves out comes from `env`'s PG* variables, .env included when the
+ * caller passes it), else an SQLite file. The PostgreSQL client loads only when it is used.
  */
-export async function openStore(pathOrUrl: string): Promise<Store> {
+export async function openStore(pathOrUrl: string, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
   if (isPostgresUrl(pathOrUrl)) {
     const { openPostgresStore } = await import("./postgres/index.ts");
-    return openPostgresStore(pathOrUrl);
+    return openPostgresStore(pathOrUrl, env);
   }
   return openSqliteStore(pathOrUrl);
 }

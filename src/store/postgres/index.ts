@@ -1,4 +1,5 @@
 import postgres from "postgres";
+import { registerSecret } from "../../http/redact.ts";
 import type { Store } from "../types.ts";
 import { openError } from "./errors.ts";
 import { migratePg } from "./migrations.ts";
@@ -11,6 +12,9 @@ import { parsePgUrl } from "./url.ts";
  */
 export async function openPostgresStore(url: string, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
   const target = parsePgUrl(url, env);
+  // Whatever prints later (errors, --verbose) blanks the password, in both its plain and URL forms.
+  registerSecret(target.password);
+  registerSecret(encodeURIComponent(target.password));
   const sql = postgres({ ...target.options, max: 4 });
   try {
     await migratePg(sql, target.location);

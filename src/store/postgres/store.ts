@@ -249,6 +249,16 @@ export class PostgresStore implements Store {
     }
   }
 
+  async sources(): Promise<Source[]> {
+    try {
+      const rows = await this
+        .sql`SELECT DISTINCT platform, org FROM ai_usage_fetched_days ORDER BY platform, org`;
+      return rows.map((r) => ({ platform: String(r.platform), org: String(r.org) }));
+    } catch (e) {
+      throw this.fail("listing sources", e);
+    }
+  }
+
   async close(): Promise<void> {
     await this.sql.end({ timeout: 5 });
   }
