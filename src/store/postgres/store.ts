@@ -1,20 +1,15 @@
 import type postgres from "postgres";
-import { ACTIVITY_FIELDS, type Activity, type UsageRow } from "../../usage/types.ts";
+import { ACTIVITY_FIELDS, type UsageRow } from "../../usage/types.ts";
 import type { DayCounters, Source, Store } from "../types.ts";
 import { checkReplace } from "./checks.ts";
+import { copyRows, ROW_COLUMNS } from "./copy-text.ts";
 import { runError } from "./errors.ts";
 
 /** Rows per INSERT, sent as one JSON parameter (no parameter-count limit, one round trip). */
 const INSERT_CHUNK = 5_000;
-/** Rows per page read; each page is one JSON text, parsed at once (far faster than per-column values). */
-const READ_PAGE = 20_000;
 /** A deadlock (two sources whose day locks hash alike) is retried, not reported. */
 const RETRIES = 3;
 
-const ROW_COLUMNS =
-  "day, identity, email, model, requests, input_tokens, output_tokens, cache_read_tokens, " +
-  "cache_write_tokens, cost_nanos, cost_estimated, lines_added, lines_removed, commits, " +
-  "pull_requests, suggestions_accepted, suggestions_rejected";
 const COLUMN_TYPES = [
   "date",
   "text",
@@ -26,22 +21,6 @@ const COLUMN_TYPES = [
 ];
 /** Each inserted row arrives as a JSON array in ROW_COLUMNS order; `->>` gives SQL NULL for null. */
 const FROM_JSON = COLUMN_TYPES.map((t, i) => `(e->>${i})::${t}`).join(", ");
-
-/** A row as the JSON page gives it: the ROW_COLUMNS in order. */
-type JsonRow = [
-  string,
-  string,
-  string | null,
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  boolean,
-  ...(number | null)[],
-];
 
 function toRecord(r: UsageRow): unknown[] {
   const a = r.activity;
@@ -59,39 +38,6 @@ function toRecord(r: UsageRow): unknown[] {
     r.costEstimated,
     ...ACTIVITY_FIELDS.map((f) => (a ? a[f] : null)),
   ];
-}
-
-function fromJson(platform: string, r: JsonRow): UsageRow {
-  const row: UsageRow = {
-    platform,
-    day: r[0],
-    identity: r[1],
-    email: r[2],
-    model: r[3],
-    requests: r[4],
-    inputTokens: r[5],
-    outputTokens: r[6],
-    cacheReadTokens: r[7],
-    cacheWriteTokens: r[8],
-    costNanos: r[9],
-    costEstimated: r[10],
-  };
-  // A row whose vendor reports no activity at all carries none, as it was given.
-  if (
-    r[11] !== null ||
-    r[12] !== null ||
-    r[13] !== null ||
-    r[14] !== null ||
-    r[15] !== null ||
-    r[16] !== null
-  ) {
-    const activity = {} as Activity;
-    ACTIVITY_FIELDS.forEach((f, i) => {
-      activity[f] = r[11 + i] as number | null;
-    });
-    row.activity = activity;
-  }
-  return row;
 }
 
 const isRetryable = (e: unknown) => ["40P01", "40001"].includes((e as { code?: string })?.code ?? "");
@@ -145,7 +91,7 @@ export class PostgresStore implements Store {
             const part = JSON.stringify(checked.rows.slice(i, i + INSERT_CHUNK).map(toRecord));
             await tx.unsafe(
               `INSERT INTO ai_usage_rows (platform, org, ${ROW_COLUMNS})
-               SELECT $1, $2, ${FROM_JSON} FROM json_array_elements($3::text::json) e`,
+               SELECT $1, $2, ${FROM_JSON} FROM jsonb_array_elements($3::text::jsonb) e`,
               [platform, org, part],
             );
           }
@@ -180,48 +126,33 @@ export class PostgresStore implements Store {
     let conn: postgres.ReservedSql;
     try {
       conn = await this.sql.reserve();
-      // One snapshot for every page of every source: a replace committed meanwhile is seen whole
-      // or not at all.
+      // One snapshot for every source: a replace committed meanwhile is seen whole or not at all.
       await conn`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`;
+      await conn`SET LOCAL DateStyle = 'ISO'`;
     } catch (e) {
       throw this.fail("reading rows", e);
     }
     try {
       for (const { platform, org } of sources) {
-        let after: [string, string, string] | null = null;
-        for (;;) {
-          const page = await this.readPage(conn, platform, org, since, until, after);
-          for (const r of page) yield fromJson(platform, r);
-          if (page.length < READ_PAGE) break;
-          const last = page[page.length - 1]!;
-          after = [last[0], last[1], last[3]];
+        let stream: AsyncIterable<Buffer>;
+        try {
+          // COPY takes no bind parameters: the values travel as transaction-local settings.
+          await conn`SELECT set_config('ai_usage.platform', ${platform}, true), set_config('ai_usage.org', ${org}, true),
+            set_config('ai_usage.since', ${since}, true), set_config('ai_usage.until', ${until}, true)`;
+          stream = await conn
+            .unsafe(`COPY (SELECT ${ROW_COLUMNS} FROM ai_usage_rows
+            WHERE platform = current_setting('ai_usage.platform') AND org = current_setting('ai_usage.org')
+            AND day BETWEEN current_setting('ai_usage.since')::date AND current_setting('ai_usage.until')::date
+            ORDER BY platform, org, day, identity, model) TO STDOUT`)
+            .readable();
+        } catch (e) {
+          throw this.fail("reading rows", e);
         }
+        for await (const rows of copyRows(platform, stream)) yield* rows;
       }
     } finally {
       await conn`COMMIT`.catch(() => {});
       conn.release();
-    }
-  }
-
-  private async readPage(
-    conn: postgres.ReservedSql,
-    platform: string,
-    org: string,
-    since: string,
-    until: string,
-    after: [string, string, string] | null,
-  ): Promise<JsonRow[]> {
-    try {
-      const [day, identity, model] = after ?? [since, "", ""];
-      const [res] = await conn`SELECT coalesce(json_agg(json_build_array(${conn.unsafe(ROW_COLUMNS)})
-          ORDER BY day, identity, model), '[]')::text AS page
-        FROM (SELECT * FROM ai_usage_rows WHERE platform = ${platform} AND org = ${org}
-          AND day BETWEEN ${since}::date AND ${until}::date
-          AND (day, identity, model) > (${day}::date, ${identity}, ${model})
-          ORDER BY day, identity, model LIMIT ${READ_PAGE}) s`;
-      return JSON.parse(String(res?.page ?? "[]")) as JsonRow[];
-    } catch (e) {
-      throw this.fail("reading rows", e);
     }
   }
 
