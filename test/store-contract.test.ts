@@ -325,15 +325,16 @@ describe.each([sqlite, pg])("store contract: $name", (engine) => {
   });
 
   it.skipIf(skip)(
-    "stores tens of thousands of rows in one replace and streams them back in key order",
+    "stores a hundred thousand rows in one replace and streams them back in key order",
     async () => {
       const s = await open();
-      const n = 25_000;
+      // More than two pages of either engine's reads (SQLite 5,000, PostgreSQL 50,000 rows a page).
+      const n = 105_000;
       const days = Array.from({ length: 9 }, (_, i) => `2025-05-0${i + 1}`);
       const rows = Array.from({ length: n }, (_, i) =>
         row(days[i % 9]!, `user${i}@x.io`, { requests: i, costNanos: 1_000_000_007 }),
       );
-      await s.replaceDays(CLAUDE, days, rows, 1);
+      await s.replaceDays(CLAUDE, days, rows.slice(0, 1_000), 1);
       await s.replaceDays(CLAUDE, days, rows, 2);
       const back = await all(s);
       expect(back).toHaveLength(n);
@@ -349,7 +350,7 @@ describe.each([sqlite, pg])("store contract: $name", (engine) => {
     const s = await open();
     const days = Array.from({ length: 5 }, (_, i) => `2025-06-0${i + 1}`);
     // More rows than either engine's page, so the read goes back to the database after the replace.
-    const rows = Array.from({ length: 45_000 }, (_, i) => row(days[i % 5]!, `p${i}@x.io`, { requests: 2 }));
+    const rows = Array.from({ length: 60_000 }, (_, i) => row(days[i % 5]!, `p${i}@x.io`, { requests: 2 }));
     await s.replaceDays(CLAUDE, days, rows, 1);
     const writer = await openStore(location);
     try {
@@ -365,8 +366,8 @@ describe.each([sqlite, pg])("store contract: $name", (engine) => {
           );
         requests += r.requests;
       }
-      expect([seen, requests]).toEqual([45_000, 90_000]);
-      expect(sum(await all(s, [CLAUDE]), "requests")).toBe(225_000);
+      expect([seen, requests]).toEqual([60_000, 120_000]);
+      expect(sum(await all(s, [CLAUDE]), "requests")).toBe(300_000);
     } finally {
       await writer.close();
     }

@@ -4,7 +4,7 @@ import { loadDotEnv } from "../config/env.ts";
 import { UsageError } from "../config/errors.ts";
 import { copyStore } from "../store/copy.ts";
 import { isPostgresUrl, openStore, type Store } from "../store/index.ts";
-import type { Io } from "./context.ts";
+import type { Io } from "./io.ts";
 
 /** Where a store argument points, for comparing FROM with TO (files by absolute path). */
 function where(pathOrUrl: string, io: Io): string {

@@ -2,7 +2,6 @@ import { openSqliteStore } from "./sqlite.ts";
 import type { Store } from "./types.ts";
 
 export { defaultStorePath } from "./paths.ts";
-export { DEFAULT_SETTLE_MS, daysToFetch, isSettled, uncoveredDays } from "./plan.ts";
 export { type DayCounters, type Source, type Store, StoreError } from "./types.ts";
 
 /** True for a `postgres://` or `postgresql://` URL: a store shared by a team rather than a file. */

@@ -1,4 +1,3 @@
-import { StringDecoder } from "node:string_decoder";
 import { ACTIVITY_FIELDS, type Activity, type UsageRow } from "../../usage/types.ts";
 
 /**
@@ -56,15 +55,23 @@ export function parseLine(platform: string, line: string): UsageRow {
   return row;
 }
 
-/** The rows of a COPY text stream, as they arrive (a multi-byte character may span two chunks). */
-export async function* copyRows(platform: string, stream: AsyncIterable<Buffer>): AsyncIterable<UsageRow[]> {
-  const decoder = new StringDecoder("utf8");
-  let rest = "";
-  for await (const chunk of stream) {
-    const lines = (rest + decoder.write(chunk)).split("\n");
-    rest = lines.pop()!;
-    yield lines.map((l) => parseLine(platform, l));
-  }
-  rest += decoder.end();
-  if (rest) yield [parseLine(platform, rest)];
+/**
+ * The whole text of a `COPY … TO STDOUT` read by `readable()`. The stream is read in flowing mode to
+ * its end before anything else runs: a paused COPY stream can leave the driver's socket paused
+ * after the copy ends, and the connection's next query then never completes.
+ */
+export function copyText(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    stream.on("error", reject);
+  });
+}
+
+/** The rows of one COPY text (each line ends with a newline). */
+export function parseRows(platform: string, text: string): UsageRow[] {
+  const lines = text.split("\n");
+  lines.pop();
+  return lines.map((l) => parseLine(platform, l));
 }

@@ -2,11 +2,13 @@ import type postgres from "postgres";
 import { ACTIVITY_FIELDS, type UsageRow } from "../../usage/types.ts";
 import type { DayCounters, Source, Store } from "../types.ts";
 import { checkReplace } from "./checks.ts";
-import { copyRows, ROW_COLUMNS } from "./copy-text.ts";
+import { copyText, parseRows, ROW_COLUMNS } from "./copy-text.ts";
 import { runError } from "./errors.ts";
 
 /** Rows per INSERT, sent as one JSON parameter (no parameter-count limit, one round trip). */
 const INSERT_CHUNK = 5_000;
+/** Rows per page read: one COPY each, held in memory while it is parsed (a few MB). */
+const READ_PAGE = 50_000;
 /** A deadlock (two sources whose day locks hash alike) is retried, not reported. */
 const RETRIES = 3;
 
@@ -43,6 +45,7 @@ function toRecord(r: UsageRow): unknown[] {
 const isRetryable = (e: unknown) => ["40P01", "40001"].includes((e as { code?: string })?.code ?? "");
 
 export class PostgresStore implements Store {
+  readonly notices: readonly string[] = [];
   constructor(
     private readonly sql: postgres.Sql,
     readonly location: string,
@@ -76,7 +79,7 @@ export class PostgresStore implements Store {
     const { platform, org } = source;
     const daysJson = JSON.stringify(checked.days);
     const records = JSON.stringify(
-      checked.days.map((d) => [d, checked.rowCount.get(d)!, checked.counters.get(d)!]),
+      checked.days.map((d) => [d, checked.rowCount.get(d)!, JSON.parse(checked.counters.get(d)!)]),
     );
     for (let attempt = 1; ; attempt++) {
       try {
@@ -126,7 +129,8 @@ export class PostgresStore implements Store {
     let conn: postgres.ReservedSql;
     try {
       conn = await this.sql.reserve();
-      // One snapshot for every source: a replace committed meanwhile is seen whole or not at all.
+      // One snapshot for every page of every source: a replace committed meanwhile is seen whole
+      // or not at all.
       await conn`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`;
       await conn`SET LOCAL DateStyle = 'ISO'`;
     } catch (e) {
@@ -134,25 +138,48 @@ export class PostgresStore implements Store {
     }
     try {
       for (const { platform, org } of sources) {
-        let stream: AsyncIterable<Buffer>;
-        try {
-          // COPY takes no bind parameters: the values travel as transaction-local settings.
-          await conn`SELECT set_config('ai_usage.platform', ${platform}, true), set_config('ai_usage.org', ${org}, true),
-            set_config('ai_usage.since', ${since}, true), set_config('ai_usage.until', ${until}, true)`;
-          stream = await conn
-            .unsafe(`COPY (SELECT ${ROW_COLUMNS} FROM ai_usage_rows
-            WHERE platform = current_setting('ai_usage.platform') AND org = current_setting('ai_usage.org')
-            AND day BETWEEN current_setting('ai_usage.since')::date AND current_setting('ai_usage.until')::date
-            ORDER BY platform, org, day, identity, model) TO STDOUT`)
-            .readable();
-        } catch (e) {
-          throw this.fail("reading rows", e);
+        let after: UsageRow | null = null;
+        for (;;) {
+          const page = await this.readPage(conn, platform, org, since, until, after);
+          yield* page;
+          if (page.length < READ_PAGE) break;
+          after = page[page.length - 1]!;
         }
-        for await (const rows of copyRows(platform, stream)) yield* rows;
       }
     } finally {
       await conn`COMMIT`.catch(() => {});
       conn.release();
+    }
+  }
+
+  /** One page of `source`'s rows in key order, after the key of `after`. */
+  private async readPage(
+    conn: postgres.ReservedSql,
+    platform: string,
+    org: string,
+    since: string,
+    until: string,
+    after: UsageRow | null,
+  ): Promise<UsageRow[]> {
+    try {
+      // COPY takes no bind parameters: the values travel as transaction-local settings.
+      await conn`SELECT set_config('ai_usage.platform', ${platform}, true), set_config('ai_usage.org', ${org}, true),
+        set_config('ai_usage.since', ${since}, true), set_config('ai_usage.until', ${until}, true),
+        set_config('ai_usage.day', ${after?.day ?? since}, true), set_config('ai_usage.identity', ${after?.identity ?? ""}, true),
+        set_config('ai_usage.model', ${after?.model ?? ""}, true)`;
+      const setting = (name: string) => `current_setting('ai_usage.${name}')`;
+      const keyFilter = after
+        ? `AND (platform, org, day, identity, model) > (${setting("platform")}, ${setting("org")}, ${setting("day")}::date, ${setting("identity")}, ${setting("model")})`
+        : "";
+      const stream = await conn
+        .unsafe(`COPY (SELECT ${ROW_COLUMNS} FROM ai_usage_rows
+        WHERE platform = ${setting("platform")} AND org = ${setting("org")}
+        AND day BETWEEN ${setting("since")}::date AND ${setting("until")}::date ${keyFilter}
+        ORDER BY platform, org, day, identity, model LIMIT ${READ_PAGE}) TO STDOUT`)
+        .readable();
+      return parseRows(platform, await copyText(stream as unknown as NodeJS.ReadableStream));
+    } catch (e) {
+      throw this.fail("reading rows", e);
     }
   }
 
