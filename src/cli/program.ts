@@ -9,8 +9,8 @@ function windowOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     .option("--until <YYYY-MM-DD>", "last UTC day, inclusive (default: today, UTC)")
     .option("--platform <list>", "comma list of claude, openai, cursor (default: all with a key)")
     .option(
-      "--store <path>",
-      "history store file (default: $AI_USAGE_STORE or $XDG_DATA_HOME/ai-usage/history.db)",
+      "--store <path-or-url>",
+      "history store: an SQLite file or a postgres:// URL (default: $AI_USAGE_STORE or $XDG_DATA_HOME/ai-usage/history.db)",
     )
     .option("--no-store", "purely live: read nothing from and write nothing to a store")
     .option("--refresh", "re-fetch every day of the window, even settled ones")
@@ -63,5 +63,19 @@ Examples:
     .showSuggestionAfterError(false)
     .allowExcessArguments(false);
   program.addCommand(sync);
-  return { program, sync };
+
+  const storeCopy = new Command("copy")
+    .description("copy every source's history from one store into another (SQLite file or postgres:// URL)")
+    .argument("<from>", "the store to read")
+    .argument("<to>", "the store to write (created if new)")
+    .helpOption("--help", "show this help")
+    .showSuggestionAfterError(false)
+    .allowExcessArguments(false);
+  const store = new Command("store")
+    .description("manage the history store")
+    .helpOption("--help", "show this help")
+    .showSuggestionAfterError(false)
+    .addCommand(storeCopy);
+  program.addCommand(store);
+  return { program, sync, store, storeCopy };
 }
