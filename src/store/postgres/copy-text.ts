@@ -56,15 +56,20 @@ export function parseLine(platform: string, line: string): UsageRow {
 }
 
 /**
- * The whole text of a `COPY … TO STDOUT` read by `readable()`. The stream is read in flowing mode to
- * its end before anything else runs: a paused COPY stream can leave the driver's socket paused
- * after the copy ends, and the connection's next query then never completes.
+ * The whole text of a `COPY … TO STDOUT` read by postgres.js's `readable()`. The driver pauses its
+ * socket when the stream's buffer fills and resumes it from the stream's `_read`. When the last
+ * data, the end of the copy and the server's "ready" arrive in one packet before we listen, the
+ * stream ends with the socket still paused, and the connection's next query never completes; so
+ * once the copy has ended we call `_read` ourselves (it only resumes the socket).
  */
 export function copyText(stream: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    stream.on("end", () => {
+      (stream as { _read?: (size: number) => void })._read?.(0);
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    });
     stream.on("error", reject);
   });
 }
