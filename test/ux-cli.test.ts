@@ -124,7 +124,7 @@ describe("item 2: help and typos as in any commander CLI", () => {
     // A key pasted where a command goes is never repeated.
     const key = await runCli(["sk-ant-admin01-AbCdEf0123456789"]);
     expect(key.code).toBe(2);
-    expect(key.stderr).toBe("ai-usage: unknown command '…' (the commands are sync and help)\n");
+    expect(key.stderr).toBe("ai-usage: unknown command '…' (the commands are sync, store and help)\n");
   });
 });
 
