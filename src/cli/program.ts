@@ -32,7 +32,8 @@ export function buildProgram() {
       .helpOption("--help", "show this help"),
   )
     .option("--sort <key>", "requests, tokens or cost, descending (default: requests)")
-    .option("--format <fmt>", "table, json, csv or markdown (default: table)")
+    .option("--format <fmt>", "table, json, csv, markdown or html (default: table)")
+    .option("--output <file>", "write the report to a file instead of stdout")
     .option("--json", "same as --format json")
     .option("--top <n>", "only the first n users")
     .showSuggestionAfterError(false)

@@ -2,14 +2,19 @@ import type { RawFlags } from "../config/options.ts";
 import { defaultPricesPath } from "../pricing/overrides.ts";
 import { render } from "../render/index.ts";
 import { Aggregator } from "../usage/aggregate.ts";
+import { SeriesAggregator } from "../usage/series.ts";
 import { collectUsage, type Io, prepare } from "./context.ts";
+import { checkOutput, writeOutput } from "./output.ts";
 
 /** The default command: fetch, merge, rank, print. Returns the exit code. */
 export async function runReport(flags: RawFlags, io: Io): Promise<number> {
   const ctx = await prepare(flags, io);
   try {
     const { options, prices } = ctx;
-    const aggregator = new Aggregator(ctx.aliases);
+    if (options.output) checkOutput(options.output, io.cwd);
+    // The HTML charts need per-day and per-model sums; only that format collects them.
+    const aggregator =
+      options.format === "html" ? new SeriesAggregator(ctx.aliases) : new Aggregator(ctx.aliases);
     const outcomes = await collectUsage(ctx, io, aggregator);
 
     const unpricedModels = [...aggregator.estimatedModels].filter((m) => !prices(m)).sort();
@@ -28,7 +33,10 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
       unpricedModels,
     });
     const color = io.stdoutIsTTY && !io.env.NO_COLOR && io.env.TERM !== "dumb";
-    io.stdout(await render(report, options.format, { width: terminalWidth(io), color }));
+    const html = { generatedAt: io.now, series: (aggregator as Partial<SeriesAggregator>).series };
+    const text = await render(report, options.format, { width: terminalWidth(io), color, html });
+    if (options.output) writeOutput(options.output, io.cwd, text);
+    else io.stdout(text);
     return outcomes.some((o) => o.status.status === "ok") ? 0 : 1;
   } finally {
     await ctx.close();

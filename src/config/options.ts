@@ -4,7 +4,7 @@ import { SORT_KEYS } from "../usage/report.ts";
 import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
 import { UsageError } from "./errors.ts";
 
-export const FORMATS = ["table", "json", "csv", "markdown"] as const;
+export const FORMATS = ["table", "json", "csv", "markdown", "html"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** The largest window we accept; beyond it a typo (`--days 30000`) is likelier than intent. */
@@ -24,6 +24,7 @@ export interface RawFlags {
   verbose?: boolean;
   store?: string | boolean;
   refresh?: boolean;
+  output?: string;
 }
 
 /** Validated options: everything downstream can trust these. */
@@ -42,6 +43,8 @@ export interface Options {
   /** Store file, or null for --no-store. */
   store: string | null;
   refresh: boolean;
+  /** --output: the file the report is written to instead of stdout, or null. */
+  output: string | null;
 }
 
 export function parseOptions(flags: RawFlags, defaults: { now: Date; storePath: string }): Options {
@@ -86,7 +89,13 @@ export function parseOptions(flags: RawFlags, defaults: { now: Date; storePath: 
             ? null
             : defaults.storePath,
     refresh: Boolean(flags.refresh),
+    output: flags.output === undefined ? null : outputPath(flags.output),
   };
+}
+
+function outputPath(value: string): string {
+  if (!value.trim()) throw new UsageError("--output expects a file name");
+  return value;
 }
 
 function day(flag: string, value: string): string {
