@@ -1,4 +1,5 @@
 import type { RawFlags } from "../config/options.ts";
+import { platforms as registry } from "../platforms/index.ts";
 import { defaultPricesPath } from "../pricing/overrides.ts";
 import { render } from "../render/index.ts";
 import { Aggregator } from "../usage/aggregate.ts";
@@ -33,7 +34,11 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
       unpricedModels,
     });
     const color = io.stdoutIsTTY && !io.env.NO_COLOR && io.env.TERM !== "dumb";
-    const html = { generatedAt: io.now, series: (aggregator as Partial<SeriesAggregator>).series };
+    const html = {
+      generatedAt: io.now,
+      series: (aggregator as Partial<SeriesAggregator>).series,
+      labels: Object.fromEntries(Object.values(registry).map((p) => [p.id, p.label])),
+    };
     const text = await render(report, options.format, { width: terminalWidth(io), color, html });
     if (options.output) writeOutput(options.output, io.cwd, text);
     else io.stdout(text);

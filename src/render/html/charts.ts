@@ -105,7 +105,7 @@ export function usageChart(view: View): string {
     }
   }
   const keys = [...buckets.keys()];
-  const every = Math.ceil(keys.length / 8);
+  const every = Math.ceil(keys.length / 12);
   const columns: Column[] = keys.map((key, i) => ({
     label: i % every === 0 ? (bucket === "month" ? key : key.slice(5)) : "",
     segments: segments(view, buckets.get(key)!, metric, bucket === "week" ? `week of ${key}` : key),

@@ -54,6 +54,8 @@ export interface HtmlExtras {
   /** Per-day and per-model sums for the charts; without them those charts say so. */
   series?: UsageSeries;
   version?: string;
+  /** Platform id → display name (the registry's labels), for platforms no row names. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 type Loose = Record<string, unknown>;
@@ -87,7 +89,7 @@ export function buildView(report: Report, extras: HtmlExtras): View {
     report,
     by,
     rows,
-    platforms: platformSeries(report),
+    platforms: platformSeries(report, extras.labels ?? {}),
     previousWindow,
     previousTotals: previousOf(report.totals),
     hasActivity: rows.some((r) => r.activity !== null) || obj(obj(report.totals)?.activity) !== null,
@@ -98,10 +100,10 @@ export function buildView(report: Report, extras: HtmlExtras): View {
 }
 
 /**
- * Every platform of the report in its order, labelled as the table labels it: a status may carry its
- * label; otherwise a user's `tools` names their platforms in the same order as their `platforms`.
+ * Every platform of the report in its order, labelled as the table labels it: by the status's own
+ * label, the registry's, or a user's `tools` (which name their `platforms` in the same order).
  */
-function platformSeries(report: Report): Series[] {
+function platformSeries(report: Report, known: Readonly<Record<string, string>>): Series[] {
   const labels = new Map<PlatformId, string>();
   for (const u of report.users)
     u.platforms.forEach((p, i) => {
@@ -111,7 +113,7 @@ function platformSeries(report: Report): Series[] {
   const ids = report.platforms.map((p) => p.platform);
   return ids.map((id, slot) => {
     const status = report.platforms[slot] as unknown as Loose;
-    const label = typeof status.label === "string" ? status.label : (labels.get(id) ?? id);
+    const label = typeof status.label === "string" ? status.label : (known[id] ?? labels.get(id) ?? id);
     return { id, label, slot };
   });
 }

@@ -32,6 +32,7 @@ h2{font-size:1.1rem;margin:28px 0 10px}
 figcaption{font-weight:600;margin-bottom:6px}
 .scroll{overflow-x:auto}
 svg.chart{display:block;width:100%;height:auto;min-width:460px;font-size:12px}
+#usage-figure{grid-column:1/-1}#usage-chart{min-width:640px;font-size:10px}
 svg .axis text{fill:var(--muted)}svg .axis line{stroke:var(--grid);stroke-width:1}
 svg rect.previous,.cprev{fill:var(--prev);background:var(--prev)}
 .c0{fill:var(--c0);background:var(--c0)}.c1{fill:var(--c1);background:var(--c1)}.c2{fill:var(--c2);background:var(--c2)}

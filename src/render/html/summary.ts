@@ -52,6 +52,7 @@ const words = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1 $2").toLower
 
 function statusItem(view: View, p: PlatformStatus): string {
   const extra = Object.entries(p.counters ?? {})
+    .filter(([, v]) => v !== 0)
     .map(([k, v]) => `${formatRequests(v)} ${esc(words(k))}`)
     .join(", ");
   const detail = [p.message ? esc(p.message) : "", extra].filter(Boolean).join("; ");

@@ -57,6 +57,7 @@ function seriesGroups(pieces: Array<{ seg: Segment; shape: string }>): string {
     g.shapes.push(shape);
   }
   return [...groups]
+    .sort((a, b) => a[1].slot - b[1].slot)
     .map(
       ([series, g]) =>
         `<g class="series ${colourClass(g.slot)}" data-series="${esc(series)}">${g.shapes.join("")}</g>`,
@@ -67,13 +68,14 @@ function seriesGroups(pieces: Array<{ seg: Segment; shape: string }>): string {
 const rect = (x: number, y: number, w: number, h: number, title: string) =>
   `<rect x="${r1(x)}" y="${r1(y)}" width="${r1(w)}" height="${r1(h)}"><title>${esc(title)}</title></rect>`;
 
-function open(id: string, height: number, label: string): string {
-  return `<svg id="${id}" class="chart" viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(label)}">`;
+function open(id: string, height: number, label: string, width = W): string {
+  return `<svg id="${id}" class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(label)}">`;
 }
 
-/** Stacked columns over time; `axis` formats the y-axis ticks. */
+/** Stacked columns over time, drawn wide (the page gives them a row of their own); `axis` formats the ticks. */
 export function columnChart(id: string, label: string, columns: Column[], axis: (n: number) => string) {
-  const H = 240;
+  const W = 900;
+  const H = 230;
   const left = 52;
   const bottom = 22;
   const plotW = W - left - 6;
@@ -82,7 +84,7 @@ export function columnChart(id: string, label: string, columns: Column[], axis: 
   const step = niceStep(max);
   const top = Math.max(step, Math.ceil(max / step) * step);
   const y = (v: number) => 10 + plotH - (v / top) * plotH;
-  const parts: string[] = [open(id, H, label), '<g class="axis">'];
+  const parts: string[] = [open(id, H, label, W), '<g class="axis">'];
   for (let v = 0; v <= top + step / 2; v += step) {
     parts.push(`<line x1="${left}" x2="${W - 6}" y1="${r1(y(v))}" y2="${r1(y(v))}"/>`);
     parts.push(`<text x="${left - 6}" y="${r1(y(v) + 4)}" text-anchor="end">${esc(axis(v))}</text>`);
@@ -118,7 +120,7 @@ export function barChart(id: string, label: string, bars: Bar[]) {
   const compare = bars.some((b) => b.previous);
   const rowH = compare ? 30 : 22;
   const H = bars.length * rowH + 6;
-  const left = 180;
+  const left = 196;
   const valueW = 92;
   const plotW = W - left - valueW;
   const totals = bars.map((b) => b.segments.reduce((a, s) => a + s.value, 0));
@@ -127,7 +129,7 @@ export function barChart(id: string, label: string, bars: Bar[]) {
   bars.forEach((b, i) => {
     const mid = 3 + i * rowH + (compare ? 10 : rowH / 2);
     parts.push(
-      `<text x="${left - 8}" y="${r1(mid + 4)}" text-anchor="end">${esc(shortLabel(b.label, 26))}<title>${esc(b.label)}</title></text>`,
+      `<text x="${left - 8}" y="${r1(mid + 4)}" text-anchor="end">${esc(shortLabel(b.label, 25))}<title>${esc(b.label)}</title></text>`,
       `<text x="${r1(left + ((totals[i] ?? 0) / max) * plotW + 6)}" y="${r1(mid + 4)}">${esc(b.valueText)}</text>`,
     );
     if (b.previous) {
