@@ -3,15 +3,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorSet, startEmulators } from "../src/emulators/index.ts";
-import {
-  CHROMIUM,
-  launch,
-  leaderboardRows,
-  NO_BROWSER,
-  type Opened,
-  openFile,
-  screenshot,
-} from "./browser.ts";
+import { CHROMIUM, launch, leaderboardRows, type Opened, openFile, screenshot } from "./browser.ts";
 import { NOW, type ReportJson, runCli, tempDir } from "./cli.ts";
 import { hostileVendorData } from "./html-hostile-data.ts";
 import { startVendors, type Vendors } from "./matrix.ts";
@@ -202,8 +194,4 @@ describe("--format html and --output without a browser", () => {
     expect(res).toMatchObject({ code: 0, stdout: "" });
     expect(JSON.parse(readFileSync(join(cwd, "out.json"), "utf8")).window.days).toBe(2);
   });
-});
-
-it.skipIf(CHROMIUM)("browser tests skipped", () => {
-  console.warn(NO_BROWSER);
 });

@@ -5,15 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nanosToUsdNumber } from "../src/render/format.ts";
 import { renderHtml } from "../src/render/html/index.ts";
 import { cleanForTerminal } from "../src/render/sanitize.ts";
-import {
-  CHROMIUM,
-  launch,
-  leaderboardRows,
-  NO_BROWSER,
-  type Opened,
-  openFile,
-  screenshot,
-} from "./browser.ts";
+import { CHROMIUM, launch, leaderboardRows, type Opened, openFile, screenshot } from "./browser.ts";
 import { NOW, tempDir } from "./cli.ts";
 import { fixtureReport, HOSTILE_USERS } from "./html-fixture.ts";
 
@@ -162,8 +154,4 @@ describe.skipIf(!CHROMIUM)("HTML report in Chromium (rendered from rows)", () =>
       await opened.close();
     }
   });
-});
-
-it.skipIf(CHROMIUM)("browser tests skipped", () => {
-  console.warn(NO_BROWSER);
 });
