@@ -25,7 +25,7 @@ function findChromium(): string | null {
 }
 
 export const CHROMIUM = findChromium();
-export const NO_BROWSER =
+const NO_BROWSER =
   "no chromium found: the HTML report's browser tests are skipped. Install Debian's chromium " +
   "(apt-get install -y chromium) or set CHROMIUM_PATH; CI installs it.";
 if (!CHROMIUM) console.warn(NO_BROWSER);

@@ -154,4 +154,21 @@ describe.skipIf(!CHROMIUM)("HTML report in Chromium (rendered from rows)", () =>
       await opened.close();
     }
   });
+  it("prints with every per-platform row shown and the buttons hidden; dark follows the system", async () => {
+    const file = write("print.html", renderHtml(report, { generatedAt: new Date(NOW), series }));
+    const opened = await openFile(browser, file, { colorScheme: "dark" });
+    try {
+      const background = () => opened.page.$eval("body", (b) => getComputedStyle(b).backgroundColor);
+      expect(await background()).toBe("rgb(17, 20, 24)");
+      await opened.page.emulateMedia({ media: "print" });
+      expect(await background()).toBe("rgb(255, 255, 255)");
+      const details = report.users
+        .filter((u) => u.platforms.length > 1)
+        .reduce((n, u) => n + u.platforms.length, 0);
+      expect(await opened.page.locator("tr.detail:visible").count()).toBe(details);
+      expect(await opened.page.locator("button.toggle:visible").count()).toBe(0);
+    } finally {
+      await opened.close();
+    }
+  });
 });
