@@ -158,7 +158,8 @@ describe.skipIf(!CHROMIUM)("HTML report in Chromium (rendered from rows)", () =>
     const file = write("print.html", renderHtml(report, { generatedAt: new Date(NOW), series }));
     const opened = await openFile(browser, file, { colorScheme: "dark" });
     try {
-      const background = () => opened.page.$eval("body", (b) => getComputedStyle(b).backgroundColor);
+      const background = () =>
+        opened.page.$eval("body", (b) => b.ownerDocument.defaultView!.getComputedStyle(b).backgroundColor);
       expect(await background()).toBe("rgb(17, 20, 24)");
       await opened.page.emulateMedia({ media: "print" });
       expect(await background()).toBe("rgb(255, 255, 255)");
