@@ -86,7 +86,8 @@ const zero = (): Totals => ({
 /** The report of `rows`, ranked by requests (ties by user), and the chart series of the same rows. */
 export function fixtureReport(rows = fixtureRows(), extra: Partial<Report> = {}) {
   const people = new Map<string, Map<string, PlatformUsage>>();
-  const series = new UsageSeries();
+  const window = extra.window ?? { since: "2026-11-01", until: "2026-11-07", days: 7 };
+  const series = new UsageSeries(window);
   for (const r of rows) {
     series.add(r);
     const byPlatform = people.get(r.identity) ?? new Map<string, PlatformUsage>();
@@ -111,7 +112,7 @@ export function fixtureReport(rows = fixtureRows(), extra: Partial<Report> = {})
     u.rank = i + 1;
   });
   const report: Report = {
-    window: { since: "2026-11-01", until: "2026-11-07", days: 7 },
+    window,
     windowMode: "range",
     sort: "requests",
     platforms: [

@@ -15,7 +15,9 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
     if (options.output) checkOutput(options.output, io.cwd);
     // The HTML charts need per-day and per-model sums; only that format collects them.
     const aggregator =
-      options.format === "html" ? new SeriesAggregator(ctx.aliases) : new Aggregator(ctx.aliases);
+      options.format === "html"
+        ? new SeriesAggregator({ since: options.since, until: options.until }, ctx.aliases)
+        : new Aggregator(ctx.aliases);
     const outcomes = await collectUsage(ctx, io, aggregator);
 
     const unpricedModels = [...aggregator.estimatedModels].filter((m) => !prices(m)).sort();

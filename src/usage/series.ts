@@ -4,8 +4,9 @@ import { addCounts, type PlatformId, totalTokens, type UsageRow } from "./types.
 
 /**
  * Sums the leaderboard does not need but the HTML charts do: usage per UTC day and per model, each
- * split by platform. Kept beside the aggregator rather than inside it, so the report model stays as
- * it is and only `--format html` pays for it.
+ * split by platform, over the report's window only (rows of a compared period are left out). Kept
+ * beside the aggregator rather than inside it, so the report model stays as it is and only
+ * `--format html` pays for it.
  */
 export class UsageSeries {
   /** day (YYYY-MM-DD) → platform → sums. */
@@ -13,13 +14,16 @@ export class UsageSeries {
   /** model id → platform → sums. */
   readonly byModel = new Map<string, Map<PlatformId, Totals>>();
 
+  constructor(private readonly window: { since: string; until: string }) {}
+
   add(row: UsageRow): void {
-    addTo(this.byDay, row.day, row);
-    addTo(this.byModel, row.model, row);
+    if (row.day < this.window.since || row.day > this.window.until) return;
+    addRowTo(this.byDay, row.day, row);
+    addRowTo(this.byModel, row.model, row);
   }
 }
 
-function addTo(map: Map<string, Map<PlatformId, Totals>>, key: string, row: UsageRow): void {
+function addRowTo(map: Map<string, Map<PlatformId, Totals>>, key: string, row: UsageRow): void {
   let perPlatform = map.get(key);
   if (!perPlatform) {
     perPlatform = new Map();
@@ -37,7 +41,12 @@ function addTo(map: Map<string, Map<PlatformId, Totals>>, key: string, row: Usag
 
 /** An Aggregator that also keeps the chart series of every row it merges. */
 export class SeriesAggregator extends Aggregator {
-  readonly series = new UsageSeries();
+  readonly series: UsageSeries;
+
+  constructor(window: { since: string; until: string }, ...args: ConstructorParameters<typeof Aggregator>) {
+    super(...args);
+    this.series = new UsageSeries(window);
+  }
 
   override add(row: UsageRow): void {
     super.add(row);

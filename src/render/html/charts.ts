@@ -25,16 +25,29 @@ function axisText(metric: SortKey): (n: number) => string {
     n < 10 * NANOS && n % NANOS !== 0 ? `$${(n / NANOS).toFixed(2)}` : `$${formatTokens(n / NANOS)}`;
 }
 
-function figure(id: string, caption: string, body: string, series: Series[]): string {
+export function figure(id: string, caption: string, body: string, series: Series[]): string {
   const legend = series
     .map((s) => `<li><span class="swatch ${colourClass(s.slot)}"></span>${esc(s.label)}</li>`)
     .join("");
   return `<figure class="card" id="${id}-figure"><figcaption>${esc(caption)}</figcaption><div class="scroll">${body}</div>${legend ? `<ul class="legend">${legend}</ul>` : ""}</figure>`;
 }
 
-const empty = (text: string) => `<p class="empty">${esc(text)}</p>`;
+/** Adds the charted figures of `t` into `map`'s entry for `key`. */
+export function accumulate(map: Map<string, Totals>, key: string, t: Totals): void {
+  let sum = map.get(key);
+  if (!sum) {
+    sum = { ...t, requests: 0, tokens: 0, costNanos: 0, costEstimated: false };
+    map.set(key, sum);
+  }
+  sum.requests += t.requests;
+  sum.tokens += t.tokens;
+  sum.costNanos += t.costNanos;
+  sum.costEstimated ||= t.costEstimated;
+}
 
-function segments(
+export const empty = (text: string) => `<p class="empty">${esc(text)}</p>`;
+
+export function segments(
   view: View,
   parts: Map<string, Totals> | Array<{ platform: string } & Totals>,
   metric: SortKey,
@@ -53,7 +66,7 @@ function segments(
 }
 
 /** Platforms with a non-zero piece somewhere in the chart, for its legend. */
-function usedSeries(view: View, all: Segment[][]): Series[] {
+export function usedSeries(view: View, all: Segment[][]): Series[] {
   const used = new Set(
     all
       .flat()
@@ -86,23 +99,7 @@ export function usageChart(view: View): string {
     const key = bucketOf(day, bucket);
     if (!buckets.has(key)) buckets.set(key, new Map());
     const into = buckets.get(key)!;
-    for (const [platform, t] of view.series.byDay.get(day) ?? []) {
-      const sum = into.get(platform) ?? {
-        ...t,
-        requests: 0,
-        tokens: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        costNanos: 0,
-      };
-      sum.requests += t.requests;
-      sum.tokens += t.tokens;
-      sum.costNanos += t.costNanos;
-      sum.costEstimated ||= t.costEstimated;
-      into.set(platform, sum);
-    }
+    for (const [platform, t] of view.series.byDay.get(day) ?? []) accumulate(into, platform, t);
   }
   const keys = [...buckets.keys()];
   const every = Math.ceil(keys.length / 12);
@@ -180,13 +177,7 @@ export function modelChart(view: View): string {
   }));
   if (rest.length > 0) {
     const merged = new Map<string, Totals>();
-    for (const m of rest)
-      for (const [p, t] of m.byPlatform) {
-        const sum = merged.get(p) ?? { ...t, costNanos: 0, costEstimated: false };
-        sum.costNanos += t.costNanos;
-        sum.costEstimated ||= t.costEstimated;
-        merged.set(p, sum);
-      }
+    for (const m of rest) for (const [p, t] of m.byPlatform) accumulate(merged, p, t);
     const label = `${rest.length} other models`;
     bars.push({
       label,
@@ -203,60 +194,4 @@ export function modelChart(view: View): string {
   );
   if (used.length === 0) return figure("models", caption, empty("No cost in this window."), []);
   return figure("models", caption, barChart("models-chart", caption, bars), used);
-}
-
-/** This period beside the previous one (only when the report was made with --compare). */
-export function compareChart(view: View): string {
-  const prev = view.previousTotals;
-  const pw = view.previousWindow;
-  if (!prev || !pw) return "";
-  const metric = view.report.sort;
-  const { since, until } = view.report.window;
-  const t = view.report.totals;
-  const caption = `This period and the previous one · ${METRIC_NAME[metric]}`;
-  const prevValue = previousMetric(prev, metric);
-  const bars: Bar[] = [
-    {
-      label: `${since} – ${until}`,
-      segments: segments(view, totalsByPlatform(view), metric, "this period"),
-      valueText: metricText(metric, metricOf(t, metric), t.costEstimated),
-    },
-    {
-      label: `${pw.since} – ${pw.until}`,
-      segments: [
-        {
-          slot: -1,
-          series: "previous",
-          value: prevValue,
-          title: `previous period: ${metricText(metric, prevValue, t.costEstimated)}`,
-        },
-      ],
-      valueText: metricText(metric, prevValue, t.costEstimated),
-    },
-  ];
-  return figure(
-    "compare",
-    caption,
-    barChart("compare-chart", caption, bars),
-    usedSeries(view, [bars[0]!.segments]),
-  );
-}
-
-/** Each platform's sums over the window, from the per-day series when present, else from the rows. */
-function totalsByPlatform(view: View): Map<string, Totals> {
-  const out = new Map<string, Totals>();
-  const add = (platform: string, t: Totals) => {
-    const sum = out.get(platform) ?? { ...t, requests: 0, tokens: 0, costNanos: 0, costEstimated: false };
-    sum.requests += t.requests;
-    sum.tokens += t.tokens;
-    sum.costNanos += t.costNanos;
-    sum.costEstimated ||= t.costEstimated;
-    out.set(platform, sum);
-  };
-  const { since, until } = view.report.window;
-  if (view.series) {
-    for (const [day, byPlatform] of view.series.byDay)
-      if (day >= since && day <= until) for (const [p, t] of byPlatform) add(p, t);
-  } else for (const r of view.rows) for (const p of r.platforms) add(p.platform, p);
-  return out;
 }

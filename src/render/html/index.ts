@@ -1,7 +1,8 @@
 import type { Report } from "../../usage/report.ts";
 import { version } from "../../version.ts";
 import { renderJson } from "../json.ts";
-import { compareChart, modelChart, topChart, usageChart } from "./charts.ts";
+import { modelChart, topChart, usageChart } from "./charts.ts";
+import { compareChart } from "./compare.ts";
 import { htmlDocument } from "./document.ts";
 import { buildView, type HtmlExtras } from "./model.ts";
 import { banner, header, notes, statuses, title, totals } from "./summary.ts";
