@@ -150,7 +150,9 @@ describe("contents", () => {
         suggestionsRejected: 1,
       },
     }));
-    const page = renderHtml({ ...report, users } as typeof report, at);
+    const notes = ["<i>2 people</i> are in two teams"];
+    const page = renderHtml({ ...report, users, notes } as typeof report, at);
+    expect(page).toContain("<p>&lt;i&gt;2 people&lt;/i&gt; are in two teams</p>");
     expect(page).toContain(">Lines +</button>");
     expect(page).toContain('data-lines-added="100"');
     expect(page).toMatch(/<td class="num activity">–<\/td>/);

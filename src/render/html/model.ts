@@ -43,6 +43,8 @@ export interface View {
   previousWindow: Window | null;
   previousTotals: Previous | null;
   hasActivity: boolean;
+  /** Facts about how the rows were formed (report `notes`), shown under the leaderboard. */
+  notes: string[];
   series: UsageSeries | null;
   generatedAt: Date;
   version: string;
@@ -92,7 +94,11 @@ export function buildView(report: Report, extras: HtmlExtras): View {
     platforms: platformSeries(report, extras.labels ?? {}),
     previousWindow,
     previousTotals: previousOf(report.totals),
-    hasActivity: rows.some((r) => r.activity !== null) || obj(obj(report.totals)?.activity) !== null,
+    hasActivity:
+      loose.activity === true ||
+      rows.some((r) => r.activity !== null) ||
+      obj(obj(report.totals)?.activity) !== null,
+    notes: Array.isArray(loose.notes) ? loose.notes.filter((n): n is string => typeof n === "string") : [],
     series: extras.series ?? null,
     generatedAt: extras.generatedAt,
     version: extras.version ?? "",

@@ -92,7 +92,7 @@ export function totals(view: View): string {
 }
 
 export function notes(view: View): string {
-  const out: string[] = [];
+  const out: string[] = view.notes.map(esc);
   const estimated = view.report.totals.costEstimated || view.rows.some((r) => r.costEstimated);
   if (estimated) out.push(esc(ESTIMATE_FOOTNOTE));
   if (view.report.unpricedModels.length > 0)
