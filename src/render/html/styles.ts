@@ -58,7 +58,7 @@ th[aria-sort=descending] button::after{content:" ▾"}th[aria-sort=ascending] bu
 .table-tools button{color:var(--accent);font-size:.88rem}
 footer{margin-top:20px}footer p{margin:4px 0}
 @media (max-width:640px){main{padding:14px 10px}h1{font-size:1.2rem}.tools{display:none}
-th,td{padding:6px 6px}td.key{min-width:15ch;max-width:24ch;word-break:break-all}.stat .value{font-size:1.25rem}}
+table{font-size:.86rem}th,td{padding:6px 5px}td.key{min-width:15ch;max-width:24ch;word-break:break-all}.stat .value{font-size:1.25rem}}
 @media print{:root{--bg:#fff;--fg:#000;--card:#fff;--muted:#333;--line:#bbb;--grid:#ddd}
 body{font-size:11pt}main{max-width:none;padding:0}.table-tools,.toggle{display:none}
 tr.detail[hidden]{display:table-row}.scroll{overflow:visible}svg.chart{min-width:0}
