@@ -43,6 +43,8 @@ export interface View {
   previousWindow: Window | null;
   previousTotals: Previous | null;
   hasActivity: boolean;
+  /** True when --top left rows out (the totals still cover them). */
+  trimmed: boolean;
   /** Facts about how the rows were formed (report `notes`), shown under the leaderboard. */
   notes: string[];
   series: UsageSeries | null;
@@ -87,6 +89,8 @@ export function buildView(report: Report, extras: HtmlExtras): View {
     activity: activityOf(r),
   }));
   const previousWindow = (obj(loose.previousWindow) as Window | null) ?? null;
+  const sum = (k: "requests" | "tokens" | "costNanos") => rows.reduce((a, r) => a + r[k], 0);
+  const t = report.totals;
   return {
     report,
     by,
@@ -99,6 +103,7 @@ export function buildView(report: Report, extras: HtmlExtras): View {
       rows.some((r) => r.activity !== null) ||
       obj(obj(report.totals)?.activity) !== null,
     notes: Array.isArray(loose.notes) ? loose.notes.filter((n): n is string => typeof n === "string") : [],
+    trimmed: sum("requests") !== t.requests || sum("tokens") !== t.tokens || sum("costNanos") !== t.costNanos,
     series: extras.series ?? null,
     generatedAt: extras.generatedAt,
     version: extras.version ?? "",

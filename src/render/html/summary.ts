@@ -83,8 +83,7 @@ export function totals(view: View): string {
     card("Tokens", formatTokens(t.tokens), note("tokens", t.tokens)),
     card("Cost", formatCost(t.costNanos, t.costEstimated), note("cost", t.costNanos)),
   ];
-  const people = view.rows.reduce((a, r) => a + r.requests, 0) === t.requests && !view.by;
-  if (people) cards.push(card("People", formatRequests(view.rows.length)));
+  if (!view.trimmed && !view.by) cards.push(card("People", formatRequests(view.rows.length)));
   const activity = (t as { activity?: Activity | null }).activity;
   if (activity?.linesAdded != null)
     cards.push(card("Lines added by AI", formatRequests(activity.linesAdded)));

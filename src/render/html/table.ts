@@ -147,14 +147,13 @@ export function leaderboard(view: View): string {
     .join("");
   const body = view.rows.map((r) => entry(view, r)).join("\n");
   const t = view.report.totals;
-  const foot = `<tfoot><tr class="total">${td("")}<td class="key">All usage${trimmed(view) ? ", including rows not shown" : ""}</td>${view.by ? td("") : ""}${amountCells(t)}${view.previousTotals ? td(change(view, metricOf(t, view.report.sort), view.previousTotals).text, "num change") : ""}${td("", "tools")}${activityCells(view, (t as { activity?: Activity | null }).activity ?? null)}</tr></tfoot>`;
+  let foot = `<tfoot><tr class="total">${td("")}<td class="key">All usage${view.trimmed ? ", including rows not shown" : ""}</td>`;
+  if (view.by) foot += td("");
+  foot += amountCells(t);
+  if (view.previousTotals)
+    foot += td(change(view, metricOf(t, view.report.sort), view.previousTotals).text, "num change");
+  foot += td("", "tools") + activityCells(view, (t as { activity?: Activity | null }).activity ?? null);
+  foot += "</tr></tfoot>";
   const caption = view.rows.length === 0 ? `<caption>No usage in this window.</caption>` : "";
   return `<div class="scroll table-wrap"><table id="leaderboard">${caption}<thead><tr>${head}</tr></thead>\n${body}\n${foot}</table></div>`;
-}
-
-/** With --top the totals still cover everyone, so the footer says when they hold more than the rows. */
-function trimmed(view: View): boolean {
-  const t = view.report.totals;
-  const sum = (k: "requests" | "tokens" | "costNanos") => view.rows.reduce((a, r) => a + r[k], 0);
-  return sum("requests") !== t.requests || sum("tokens") !== t.tokens || sum("costNanos") !== t.costNanos;
 }
