@@ -158,6 +158,15 @@ describe("contents", () => {
     expect(page).toMatch(/<td class="num activity">–<\/td>/);
   });
 
+  it("an empty window: a table without rows and charts that say so", () => {
+    const none = fixtureReport([]);
+    const page = renderHtml(none.report, { ...at, series: none.series });
+    expect(page).toContain("<caption>No usage in this window.</caption>");
+    expect(page).not.toContain("<tr data-user=");
+    expect(page.match(/<p class="empty">No usage in this window.<\/p>/g)).toHaveLength(2);
+    expect(page).toContain('<p class="empty">No cost in this window.</p>');
+  });
+
   it("axis steps are 1, 2 or 5 times a power of ten", () => {
     expect([niceStep(400), niceStep(7), niceStep(0.3), niceStep(0)]).toEqual([100, 2, 0.1, 1]);
   });
