@@ -1,10 +1,10 @@
 import type { RawFlags } from "../config/options.ts";
-import { platforms as registry } from "../platforms/index.ts";
-import { defaultPricesPath } from "../pricing/overrides.ts";
+import { defaultPricesPath } from "../config/prices.ts";
 import { render } from "../render/index.ts";
 import { Aggregator } from "../usage/aggregate.ts";
-import { SeriesAggregator } from "../usage/series.ts";
-import { collectUsage, type Io, prepare } from "./context.ts";
+import { UsageSeries } from "../usage/series.ts";
+import { prepare, syncUsage } from "./context.ts";
+import type { Io } from "./io.ts";
 import { checkOutput, writeOutput } from "./output.ts";
 
 /** The default command: fetch, merge, rank, print. Returns the exit code. */
@@ -13,12 +13,13 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
   try {
     const { options, prices } = ctx;
     if (options.output) checkOutput(options.output, io.cwd);
+    const aggregator = new Aggregator(ctx.aliases);
     // The HTML charts need per-day and per-model sums; only that format collects them.
-    const aggregator =
-      options.format === "html"
-        ? new SeriesAggregator({ since: options.since, until: options.until }, ctx.aliases)
-        : new Aggregator(ctx.aliases);
-    const outcomes = await collectUsage(ctx, io, aggregator);
+    const series = options.format === "html" ? new UsageSeries(options) : undefined;
+    const outcomes = await syncUsage(ctx, io, options, (row) => {
+      aggregator.add(row);
+      series?.add(row);
+    });
 
     const unpricedModels = [...aggregator.estimatedModels].filter((m) => !prices(m)).sort();
     if (unpricedModels.length > 0) {
@@ -36,11 +37,7 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
       unpricedModels,
     });
     const color = io.stdoutIsTTY && !io.env.NO_COLOR && io.env.TERM !== "dumb";
-    const html = {
-      generatedAt: io.now,
-      series: (aggregator as Partial<SeriesAggregator>).series,
-      labels: Object.fromEntries(Object.values(registry).map((p) => [p.id, p.label])),
-    };
+    const html = { generatedAt: io.now, series };
     const text = await render(report, options.format, { width: terminalWidth(io), color, html });
     if (options.output) writeOutput(options.output, io.cwd, text);
     else io.stdout(text);

@@ -1,4 +1,6 @@
 import type { Aliases } from "../config/aliases.ts";
+import { normalizeEmail } from "../identity/email.ts";
+import { PLATFORM_IDS, platformLabel } from "../platforms/registry.ts";
 import {
   emptyTotals,
   type PlatformStatus,
@@ -8,14 +10,7 @@ import {
   type UserUsage,
   type Window,
 } from "./report.ts";
-import {
-  addCounts,
-  PLATFORM_IDS,
-  PLATFORM_LABELS,
-  type PlatformId,
-  totalTokens,
-  type UsageRow,
-} from "./types.ts";
+import { addCounts, type PlatformId, totalTokens, type UsageRow } from "./types.ts";
 
 /**
  * Merges rows into people. A person is keyed by email when any vendor (or its users list) gives
@@ -31,7 +26,7 @@ export class Aggregator {
 
   add(row: UsageRow): void {
     if (row.costEstimated) this.estimatedModels.add(row.model);
-    const vendorEmail = row.email ? normalizeEmail(row.email) : null;
+    const vendorEmail = normalizeEmail(row.email);
     const alias = this.aliases.get(row.identity) ?? (vendorEmail ? this.aliases.get(vendorEmail) : undefined);
     const key = alias ?? vendorEmail ?? row.identity;
     const email = alias === undefined ? vendorEmail : alias.includes("@") ? alias : null;
@@ -72,7 +67,7 @@ export class Aggregator {
         user,
         email,
         ...totals,
-        tools: platforms.map((p) => PLATFORM_LABELS[p.platform]),
+        tools: platforms.map((p) => platformLabel(p.platform)),
         platforms,
       });
     }
@@ -92,10 +87,6 @@ export class Aggregator {
       unpricedModels: args.unpricedModels,
     };
   }
-}
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 const SORT_VALUE: Record<SortKey, (t: Totals) => number> = {

@@ -1,11 +1,10 @@
-import { Aggregator } from "./aggregate.ts";
 import { emptyTotals, type Totals } from "./report.ts";
 import { addCounts, type PlatformId, totalTokens, type UsageRow } from "./types.ts";
 
 /**
  * Sums the leaderboard does not need but the HTML charts do: usage per UTC day and per model, each
- * split by platform, over the report's window only (rows of a compared period are left out). Kept
- * beside the aggregator rather than inside it, so the report model stays as it is and only
+ * split by platform, over the report's window only (rows of a compared period are left out). Fed the
+ * same rows as the aggregator but kept beside it, so the report model stays as it is and only
  * `--format html` pays for it.
  */
 export class UsageSeries {
@@ -37,19 +36,4 @@ function addRowTo(map: Map<string, Map<PlatformId, Totals>>, key: string, row: U
   addCounts(t, row);
   t.tokens += totalTokens(row);
   t.costEstimated ||= row.costEstimated;
-}
-
-/** An Aggregator that also keeps the chart series of every row it merges. */
-export class SeriesAggregator extends Aggregator {
-  readonly series: UsageSeries;
-
-  constructor(window: { since: string; until: string }, ...args: ConstructorParameters<typeof Aggregator>) {
-    super(...args);
-    this.series = new UsageSeries(window);
-  }
-
-  override add(row: UsageRow): void {
-    super.add(row);
-    this.series.add(row);
-  }
 }

@@ -1,3 +1,4 @@
+import { platformLabel } from "../../platforms/registry.ts";
 import type { PlatformUsage, Report, SortKey, Totals, Window } from "../../usage/report.ts";
 import type { UsageSeries } from "../../usage/series.ts";
 import type { Activity, PlatformId } from "../../usage/types.ts";
@@ -58,8 +59,6 @@ export interface HtmlExtras {
   /** Per-day and per-model sums for the charts; without them those charts say so. */
   series?: UsageSeries;
   version?: string;
-  /** Platform id → display name (the registry's labels), for platforms no row names. */
-  labels?: Readonly<Record<string, string>>;
 }
 
 type Loose = Record<string, unknown>;
@@ -95,7 +94,7 @@ export function buildView(report: Report, extras: HtmlExtras): View {
     report,
     by,
     rows,
-    platforms: platformSeries(report, extras.labels ?? {}),
+    platforms: platformSeries(report),
     previousWindow,
     previousTotals: previousOf(report.totals),
     hasActivity:
@@ -110,23 +109,13 @@ export function buildView(report: Report, extras: HtmlExtras): View {
   };
 }
 
-/**
- * Every platform of the report in its order, labelled as the table labels it: by the status's own
- * label, the registry's, or a user's `tools` (which name their `platforms` in the same order).
- */
-function platformSeries(report: Report, known: Readonly<Record<string, string>>): Series[] {
-  const labels = new Map<PlatformId, string>();
-  for (const u of report.users)
-    u.platforms.forEach((p, i) => {
-      const tool = u.tools[i];
-      if (tool && !labels.has(p.platform)) labels.set(p.platform, tool);
-    });
-  const ids = report.platforms.map((p) => p.platform);
-  return ids.map((id, slot) => {
-    const status = report.platforms[slot] as unknown as Loose;
-    const label = typeof status.label === "string" ? status.label : (known[id] ?? labels.get(id) ?? id);
-    return { id, label, slot };
-  });
+/** Every platform of the report in its order, labelled as the other formats label it. */
+function platformSeries(report: Report): Series[] {
+  return report.platforms.map((status, slot) => ({
+    id: status.platform,
+    label: status.label ?? platformLabel(status.platform),
+    slot,
+  }));
 }
 
 /** The sort metric's value: requests, tokens, or cost in nano-dollars. */
