@@ -39,10 +39,14 @@ async function run(name: string, args: string[], env: Record<string, string>): P
   return { file, json: JSON.parse(json.stdout), stdout: html.stdout, code: html.code };
 }
 
-/** Platforms with a non-zero share of `metric` among `users`. */
-function platformsWith(users: ReportJson["users"], metric: "requests" | "tokens" | "costUsd"): string[] {
+/** Platforms with a non-zero share of `metric` among `users`, in the report's platform order. */
+function platformsWith(
+  json: ReportJson,
+  users: ReportJson["users"],
+  metric: "requests" | "tokens" | "costUsd",
+) {
   const used = new Set(users.flatMap((u) => u.platforms.filter((p) => p[metric] > 0).map((p) => p.platform)));
-  return ["claude", "openai", "cursor"].filter((id) => used.has(id));
+  return json.platforms.map((p) => p.platform).filter((id) => used.has(id));
 }
 
 const series = (page: Opened, id: string) =>
@@ -52,8 +56,8 @@ async function expectMatchesJson(page: Opened, json: ReportJson) {
   expect(await leaderboardRows(page.page)).toEqual(
     json.users.map((u) => ({ user: u.user, requests: u.requests, tokens: u.tokens, costUsd: u.costUsd })),
   );
-  expect(await series(page, "usage-chart")).toEqual(platformsWith(json.users, "requests"));
-  expect(await series(page, "top-chart")).toEqual(platformsWith(json.users.slice(0, 10), "requests"));
+  expect(await series(page, "usage-chart")).toEqual(platformsWith(json, json.users, "requests"));
+  expect(await series(page, "top-chart")).toEqual(platformsWith(json, json.users.slice(0, 10), "requests"));
   const embedded = await page.page.$eval("#report-data", (s) => JSON.parse(s.textContent!));
   expect(embedded).toEqual(json);
 }
