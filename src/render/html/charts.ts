@@ -45,6 +45,9 @@ export function accumulate(map: Map<string, Totals>, key: string, t: Totals): vo
   sum.costEstimated ||= t.costEstimated;
 }
 
+/** The grey of the previous period, for legends. */
+export const PREVIOUS_SERIES: Series = { id: "previous", label: "previous period", slot: -1 };
+
 export const empty = (text: string) => `<p class="empty">${esc(text)}</p>`;
 
 export function segments(
@@ -150,7 +153,8 @@ export function topChart(view: View): string {
     bars.map((b) => b.segments),
   );
   if (used.length === 0) return figure("top", caption, empty("No usage in this window."), []);
-  return figure("top", caption, barChart("top-chart", caption, bars), used);
+  const legend = bars.some((b) => b.previous) ? [...used, PREVIOUS_SERIES] : used;
+  return figure("top", caption, barChart("top-chart", caption, bars), legend);
 }
 
 /** Cost per model, stacked by platform; the long tail folded into one bar. */

@@ -1,5 +1,13 @@
 import type { Totals } from "../../usage/report.ts";
-import { accumulate, figure, METRIC_NAME, metricText, segments, usedSeries } from "./charts.ts";
+import {
+  accumulate,
+  figure,
+  METRIC_NAME,
+  metricText,
+  PREVIOUS_SERIES,
+  segments,
+  usedSeries,
+} from "./charts.ts";
 import { metricOf, previousMetric, type View } from "./model.ts";
 import { type Bar, barChart } from "./svg.ts";
 
@@ -32,12 +40,10 @@ export function compareChart(view: View): string {
       valueText: metricText(metric, prevValue, t.costEstimated),
     },
   ];
-  return figure(
-    "compare",
-    caption,
-    barChart("compare-chart", caption, bars),
-    usedSeries(view, [bars[0]!.segments]),
-  );
+  return figure("compare", caption, barChart("compare-chart", caption, bars), [
+    ...usedSeries(view, [bars[0]!.segments]),
+    PREVIOUS_SERIES,
+  ]);
 }
 
 /** Each platform's sums over the window, from the per-day series when present, else from the rows. */

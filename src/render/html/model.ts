@@ -102,7 +102,8 @@ export function buildView(report: Report, extras: HtmlExtras): View {
       rows.some((r) => r.activity !== null) ||
       obj(obj(report.totals)?.activity) !== null,
     notes: Array.isArray(loose.notes) ? loose.notes.filter((n): n is string => typeof n === "string") : [],
-    trimmed: sum("requests") !== t.requests || sum("tokens") !== t.tokens || sum("costNanos") !== t.costNanos,
+    // Rows may also add up to more than the totals (a person in two teams), never to less unless cut.
+    trimmed: sum("requests") < t.requests || sum("tokens") < t.tokens || sum("costNanos") < t.costNanos,
     series: extras.series ?? null,
     generatedAt: extras.generatedAt,
     version: extras.version ?? "",
