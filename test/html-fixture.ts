@@ -1,5 +1,5 @@
-import type { PlatformUsage, Report, Totals, UserUsage } from "../src/usage/report.ts";
-import { UsageSeries } from "../src/usage/series.ts";
+import type { PlatformUsage, Report, Totals, UserUsage } from "../src/report/report.ts";
+import { UsageSeries } from "../src/report/series.ts";
 import type { UsageRow } from "../src/usage/types.ts";
 
 /**

@@ -1,5 +1,5 @@
+import type { SortKey, Totals } from "../../report/report.ts";
 import { addDays, dayStartMs, daysBetween } from "../../usage/days.ts";
-import type { SortKey, Totals } from "../../usage/report.ts";
 import { formatCost, formatRequests, formatTokens } from "../format.ts";
 import { esc } from "./escape.ts";
 import { metricOf, previousMetric, type Row, type Series, type View } from "./model.ts";

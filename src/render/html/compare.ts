@@ -1,4 +1,4 @@
-import type { Totals } from "../../usage/report.ts";
+import type { Totals } from "../../report/report.ts";
 import {
   accumulate,
   figure,

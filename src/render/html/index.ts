@@ -1,4 +1,4 @@
-import type { Report } from "../../usage/report.ts";
+import type { Report } from "../../report/report.ts";
 import { version } from "../../version.ts";
 import { renderJson } from "../json.ts";
 import { modelChart, topChart, usageChart } from "./charts.ts";

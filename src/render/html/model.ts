@@ -1,6 +1,6 @@
 import { platformLabel } from "../../platforms/registry.ts";
-import type { PlatformUsage, Report, SortKey, Totals, Window } from "../../usage/report.ts";
-import type { UsageSeries } from "../../usage/series.ts";
+import type { PlatformUsage, Report, SortKey, Totals, Window } from "../../report/report.ts";
+import type { UsageSeries } from "../../report/series.ts";
 import type { Activity, PlatformId } from "../../usage/types.ts";
 
 /**

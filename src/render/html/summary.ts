@@ -1,4 +1,4 @@
-import type { PlatformStatus } from "../../usage/report.ts";
+import type { PlatformStatus } from "../../report/report.ts";
 import type { Activity } from "../../usage/types.ts";
 import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "../format.ts";
 import { esc } from "./escape.ts";

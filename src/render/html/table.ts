@@ -1,4 +1,4 @@
-import type { Totals } from "../../usage/report.ts";
+import type { Totals } from "../../report/report.ts";
 import type { Activity } from "../../usage/types.ts";
 import { formatCost, formatRequests, formatTokens, nanosToUsdNumber } from "../format.ts";
 import { esc, visible } from "./escape.ts";

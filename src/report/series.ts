@@ -1,5 +1,5 @@
+import { addCounts, type PlatformId, totalTokens, type UsageRow } from "../usage/types.ts";
 import { emptyTotals, type Totals } from "./report.ts";
-import { addCounts, type PlatformId, totalTokens, type UsageRow } from "./types.ts";
 
 /**
  * Sums the leaderboard does not need but the HTML charts do: usage per UTC day and per model, each
