@@ -46,8 +46,8 @@ svg rect.previous,.cprev{fill:var(--prev);background:var(--prev)}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:6px 10px;border-bottom:1px solid var(--grid);text-align:left;vertical-align:top}
 th{font-size:.85rem;color:var(--muted);white-space:nowrap}
-.num{text-align:right;white-space:nowrap}td.tools{white-space:nowrap}
-td.key{max-width:34ch;overflow-wrap:anywhere}
+.num{text-align:right;white-space:nowrap}
+td.key{min-width:25ch;max-width:40ch;overflow-wrap:anywhere}
 td.sub{padding-left:30px;color:var(--muted)}
 tr.detail td{font-size:.88rem;color:var(--muted);background:var(--bg)}
 tfoot td{font-weight:650;border-bottom:0}
