@@ -1,4 +1,4 @@
-import { accessSync, constants, renameSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../config/errors.ts";
 
@@ -30,6 +30,7 @@ export function writeOutput(file: string, cwd: string, text: string): void {
     writeFileSync(temp, text);
     renameSync(temp, path);
   } catch (err) {
+    rmSync(temp, { force: true });
     throw new UsageError(`--output ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
 }
