@@ -192,6 +192,18 @@ describe("--format html and --output without a browser", () => {
     expect(res.stderr).toMatch(/^ai-usage: --output \/nonexistent-dir\/report\.html: .*\n$/m);
   });
 
+  it("--output naming a folder is refused; sync refuses --output as a report option", async () => {
+    const cwd = tempDir();
+    const folder = await runCli(["--demo", "--days", "1", "--output", "."], {}, { cwd });
+    expect(folder).toMatchObject({ code: 2, stdout: "" });
+    expect(folder.stderr).toMatch(/^ai-usage: --output \. is a folder; give a file name\n$/m);
+    const sync = await runCli(["sync", "--demo", "--output", "x.html"], {}, { cwd });
+    expect(sync).toMatchObject({
+      code: 2,
+      stderr: "ai-usage: --output is an option of the report, not of sync\n",
+    });
+  });
+
   it("--output works for any format, relative to the working directory", async () => {
     const cwd = tempDir();
     const res = await runCli(["--demo", "--days", "2", "--json", "--output", "out.json"], {}, { cwd });
