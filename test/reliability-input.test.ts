@@ -88,7 +88,7 @@ const CASES: Case[] = [
   [
     "--format xml",
     ["--format", "xml"],
-    "ai-usage: --format must be one of table, json, csv, markdown; got 'xml'",
+    "ai-usage: --format must be one of table, json, csv, markdown, html; got 'xml'",
   ],
   [
     "--sort price",
