@@ -17,10 +17,6 @@ export function openaiError(status: number, message: string, code: string | null
   return { status, body: { error: { message, type: "invalid_request_error", param: null, code } } };
 }
 
-function mask(key: string): string {
-  return `${key.slice(0, 3)}****${key.slice(-4)}`;
-}
-
 function checkAuth(req: EmulatorRequest, state: CodexState): EmulatorResponse | undefined {
   const header = String(req.headers.authorization ?? "");
   const key = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
@@ -39,7 +35,7 @@ function checkAuth(req: EmulatorRequest, state: CodexState): EmulatorResponse | 
       "Missing scope: codex.enterprise.analytics.read. This key is not authorized for Codex analytics.",
       "insufficient_permissions",
     );
-  return openaiError(401, `Incorrect API key provided: ${mask(key)}.`, "invalid_api_key");
+  return openaiError(401, "Incorrect API key provided.", "invalid_api_key");
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
