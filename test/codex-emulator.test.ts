@@ -32,7 +32,7 @@ async function get(
   params: Record<string, string | number> = {},
   key: string | null = DEFAULT_CODEX_KEY,
 ) {
-  const q = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  const q = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
   const res = await fetch(`${server!.url}${path}?${q}`, {
     headers: key === null ? {} : { authorization: `Bearer ${key}` },
   });

@@ -221,6 +221,34 @@ describe("codex paging", () => {
     for (const q of pages.slice(1)) expect(q.get("page")).toMatch(/^page_/);
   });
 
+  it("restarts a window once when a follow-up page is refused (an expired cursor)", async () => {
+    server = await startCodexEmulator({ users, records, now: NOW });
+    const expired = { detail: [{ loc: ["query", "page"], msg: "Cursor expired", type: "value_error" }] };
+    server.inject({
+      path: "/usage",
+      skip: 1,
+      times: 1,
+      fault: { kind: "status", status: 422, body: expired },
+    });
+    const { rows } = await collect(clientFor(server.url), [week]);
+    expect(rows.reduce((n, r) => n + r.requests, 0)).toBe(records.reduce((n, r) => n + r.turns, 0));
+    const pages = Math.ceil(records.length / PAGE_LIMIT);
+    expect(usage()).toHaveLength(2 + pages);
+  });
+
+  it("fails with the vendor's 422 when the restart is refused too", async () => {
+    server = await startCodexEmulator({ users, records, now: NOW });
+    const expired = { detail: [{ loc: ["query", "page"], msg: "Cursor expired", type: "value_error" }] };
+    // The second page fails, and after the restart (whose first page passes) the second page again.
+    const refuse = { kind: "status", status: 422, body: expired } as const;
+    server.inject({ path: "/usage", skip: 1, times: 1, fault: refuse });
+    server.inject({ path: "/usage", skip: 2, fault: refuse });
+    const err = await fail(collect(clientFor(server.url), [week]));
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.message).toBe("HTTP 422: query page: Cursor expired");
+    expect(usage().map((r) => new URLSearchParams(r.query).has("page"))).toEqual([false, true, false, true]);
+  });
+
   it("stops at the page cap", async () => {
     server = await startCodexEmulator({ users, records, now: NOW });
     const err = await fail(collect(clientFor(server.url, { maxPages: 2 }), [week]));

@@ -1,4 +1,5 @@
 import { UsageError } from "../../config/errors.ts";
+import { ApiError } from "../../http/errors.ts";
 import { paginateCursor } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
 import { addDays, dayStartMs, daysBetween, toRanges } from "../../usage/days.ts";
@@ -89,9 +90,33 @@ export function codexErrorMessage(body: unknown): string | undefined {
 
 /**
  * Every per-user row of one window, page by page (requests one at a time: no rate limit is
- * documented). No `group` parameter: that returns one row per user per day.
+ * documented). No `group` parameter: that returns one row per user per day. Cursor expiry is
+ * undocumented, so a 4xx on a follow-up page restarts the window once before giving up.
  */
 export async function fetchWindow(
+  client: ClientOptions,
+  workspaceId: string,
+  window: UsageWindow,
+): Promise<CodexUsageRow[]> {
+  try {
+    return await fetchWindowOnce(client, workspaceId, window);
+  } catch (err) {
+    if (!(err instanceof StaleCursorError)) throw err;
+    client.log?.debug(
+      `codex: ${err.cause instanceof Error ? err.cause.message : "cursor refused"}; restarting the window`,
+    );
+    try {
+      return await fetchWindowOnce(client, workspaceId, window);
+    } catch (again) {
+      throw again instanceof StaleCursorError ? again.cause : again;
+    }
+  }
+}
+
+/** A follow-up page was refused (400/404/410/422): the cursor may have expired. */
+class StaleCursorError extends Error {}
+
+async function fetchWindowOnce(
   client: ClientOptions,
   workspaceId: string,
   window: UsageWindow,
@@ -117,6 +142,10 @@ export async function fetchWindow(
         query,
         headers,
         errorMessage: codexErrorMessage,
+      }).catch((err: unknown) => {
+        if (cursor && err instanceof ApiError && [400, 404, 410, 422].includes(err.status))
+          throw new StaleCursorError("stale cursor", { cause: err });
+        throw err;
       });
       const page = parseOrThrow("codex", usagePageSchema, res.body);
       return { items: page.data, hasMore: page.has_more, nextCursor: page.next_page ?? null };
