@@ -6,6 +6,8 @@ import {
   DEFAULT_CODEX_KEY,
   DEFAULT_WORKSPACE_ID,
   RATE_CARD,
+  rateLimitFault,
+  serverErrorFault,
   startCodexEmulator,
 } from "../src/emulators/codex/index.ts";
 import { generateOrg } from "../src/emulators/org.ts";
@@ -250,5 +252,25 @@ describe("codex emulator: rows", () => {
       expect(r.comment_response_details).toHaveProperty("engaged");
     }
     expect((await get(`${BASE}/code_reviews`, { ...week, group: "workspace" })).status).toBe(422);
+  });
+});
+
+describe("codex emulator: injected faults", () => {
+  it("429 with and without Retry-After, then 503, in the host's error shape", async () => {
+    await start();
+    server!.inject({ path: "/usage", times: 1, fault: rateLimitFault(2) });
+    server!.inject({ path: "/usage", times: 1, fault: rateLimitFault() });
+    server!.inject({ path: "/usage", times: 1, fault: serverErrorFault(503) });
+    const a = await get(`${BASE}/usage`, week);
+    const b = await get(`${BASE}/usage`, week);
+    const c = await get(`${BASE}/usage`, week);
+    expect([a.status, a.headers.get("retry-after"), a.body]).toEqual([
+      429,
+      "2",
+      { detail: "Too Many Requests" },
+    ]);
+    expect([b.status, b.headers.get("retry-after")]).toEqual([429, null]);
+    expect([c.status, c.body]).toEqual([503, { detail: "Service Unavailable" }]);
+    expect((await get(`${BASE}/usage`, week)).status).toBe(200);
   });
 });
