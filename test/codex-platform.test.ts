@@ -10,6 +10,7 @@ import {
 } from "../src/emulators/codex/index.ts";
 import { generateOrg } from "../src/emulators/org.ts";
 import type { EmulatorServer } from "../src/emulators/server.ts";
+import { usageWindows } from "../src/platforms/codex/client.ts";
 import { codex } from "../src/platforms/codex/index.ts";
 import { daysBetween } from "../src/usage/days.ts";
 import { clientFor, collect, expectedCost, expectedIdentity, sumRecords, sumRows } from "./codex-helpers.ts";
@@ -256,6 +257,23 @@ describe("codex descriptor", () => {
     expect(codex.settledAfter("2026-08-01")).toBe(Date.parse("2026-08-04T00:00:00Z"));
     expect(codex.lookback).toEqual({ days: 90 });
     expect(codex.requiredEnv).toEqual([["CODEX_WORKSPACE_ID"]]);
+  });
+
+  it("splits ranges into contiguous windows of at most 7 days, without gaps or overlaps", () => {
+    const windows = usageWindows([
+      { since: "2026-07-10", until: "2026-07-20" },
+      { since: "2026-07-01", until: "2026-07-03" },
+      { since: "2026-07-19", until: "2026-07-21" },
+    ]);
+    expect(windows.map((w) => [w.days[0], w.days.length])).toEqual([
+      ["2026-07-01", 3],
+      ["2026-07-10", 7],
+      ["2026-07-17", 5],
+    ]);
+    expect(windows[1]).toMatchObject({
+      startTime: Date.parse("2026-07-10T00:00:00Z") / 1000,
+      endTime: Date.parse("2026-07-17T00:00:00Z") / 1000,
+    });
   });
 
   it("says which key is needed on 401 and 403", () => {
