@@ -39,6 +39,10 @@ export interface EmulatorSetOptions {
   now?: () => Date;
   latencyMs?: number;
   cursorRateLimit?: CursorEmulatorOptions["rateLimit"];
+  /** The generated people's email domain (default company.com). */
+  domain?: string;
+  /** Keys the emulators accept and the env carries, instead of the defaults (a second organisation). */
+  keys?: { anthropic?: string; openai?: string; cursor?: string };
 }
 
 /**
@@ -46,7 +50,13 @@ export interface EmulatorSetOptions {
  * demo, the end-to-end tests and the benchmarks, so all three exercise the same clients and HTTP layer.
  */
 export async function startEmulators(options: EmulatorSetOptions): Promise<EmulatorSet> {
-  const org = options.org ?? generateOrg({ seed: options.seed ?? 42, people: options.people ?? 40 });
+  const org =
+    options.org ?? generateOrg({ seed: options.seed ?? 42, people: options.people ?? 40, domain: options.domain });
+  const keys = {
+    anthropic: options.keys?.anthropic ?? DEFAULT_ANTHROPIC_KEY,
+    openai: options.keys?.openai ?? DEFAULT_OPENAI_KEY,
+    cursor: options.keys?.cursor ?? DEFAULT_CURSOR_KEY,
+  };
   const range = { since: options.since, until: options.until };
   const data = {
     anthropic: anthropicData(org, range),
@@ -54,9 +64,24 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     cursor: cursorData(org, range),
   };
   const [anthropic, openai, cursor] = await Promise.all([
-    startAnthropicEmulator({ records: data.anthropic, now: options.now, latencyMs: options.latencyMs }),
-    startOpenAIEmulator({ ...data.openai, now: options.now, latencyMs: options.latencyMs }),
-    startCursorEmulator({ ...data.cursor, latencyMs: options.latencyMs, rateLimit: options.cursorRateLimit }),
+    startAnthropicEmulator({
+      records: data.anthropic,
+      now: options.now,
+      latencyMs: options.latencyMs,
+      apiKeys: [keys.anthropic],
+    }),
+    startOpenAIEmulator({
+      ...data.openai,
+      now: options.now,
+      latencyMs: options.latencyMs,
+      apiKeys: [keys.openai],
+    }),
+    startCursorEmulator({
+      ...data.cursor,
+      latencyMs: options.latencyMs,
+      rateLimit: options.cursorRateLimit,
+      apiKeys: [keys.cursor],
+    }),
   ]);
   return {
     org,
@@ -65,11 +90,11 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     openai,
     cursor,
     env: {
-      ANTHROPIC_ADMIN_API_KEY: DEFAULT_ANTHROPIC_KEY,
+      ANTHROPIC_ADMIN_API_KEY: keys.anthropic,
       ANTHROPIC_ADMIN_BASE_URL: anthropic.url,
-      OPENAI_ORG_API_KEY: DEFAULT_OPENAI_KEY,
+      OPENAI_ORG_API_KEY: keys.openai,
       OPENAI_ADMIN_BASE_URL: openai.url,
-      CURSOR_ADMIN_API_KEY: DEFAULT_CURSOR_KEY,
+      CURSOR_ADMIN_API_KEY: keys.cursor,
       CURSOR_ADMIN_BASE_URL: cursor.url,
     },
     close: async () => {
