@@ -6,7 +6,7 @@ import {
   parseCreditPrice,
   usdToAttos,
 } from "../src/platforms/codex/money.ts";
-import { emptyStats, identityOf, normalizeUsage } from "../src/platforms/codex/normalize.ts";
+import { clientTurns, emptyStats, identityOf, normalizeUsage } from "../src/platforms/codex/normalize.ts";
 import type { CodexUsageRow } from "../src/platforms/codex/schema.ts";
 
 const DAY = Date.parse("2026-08-05T00:00:00Z") / 1000;
@@ -178,10 +178,6 @@ describe("codex rows per model", () => {
       stats,
     );
     expect(pick(rows)).toEqual([["codex", 2, 30, 5, 1, 4_750_000_000]]);
-    expect([...stats.turnsByClient]).toEqual([
-      ["CODEX_CLI", 1],
-      ["CODEX_WEB", 1],
-    ]);
     expect(stats.tokensMissing).toBe(0);
   });
 
@@ -204,5 +200,27 @@ describe("codex rows per model", () => {
     expect(stats.totalMismatch).toBe(2);
     expect(stats.tokensMissing).toBe(1);
     expect(stats.modelsExceedTotals).toBe(1);
+  });
+});
+
+describe("codex client counters", () => {
+  it("counts turns per client and day; odd client ids go to CODEX_UNKNOWN_DEFAULT", () => {
+    const next = DAY + 86_400;
+    const counters = clientTurns([
+      row({
+        totals: { turns: 6 },
+        clients: [
+          { client_id: "CODEX_CLI", turns: 4 },
+          { client_id: "__proto__ x", turns: 2 },
+        ],
+      }),
+      row({ user_id: "user-2", totals: { turns: 1 }, clients: [{ client_id: "codex_cli", turns: 1 }] }),
+      row({ start_time: next, totals: { turns: 3 }, clients: [{ turns: 3 }] }),
+      row({ totals: { turns: 9 } }),
+    ]);
+    expect(counters).toEqual({
+      "2026-08-05": { "turns:CODEX_CLI": 5, "turns:CODEX_UNKNOWN_DEFAULT": 2 },
+      "2026-08-06": { "turns:CODEX_UNKNOWN_DEFAULT": 3 },
+    });
   });
 });

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { UsageError } from "../src/config/errors.ts";
 import {
   type CodexEmulatorOptions,
   type CodexRecord,
@@ -10,7 +9,7 @@ import {
 } from "../src/emulators/codex/index.ts";
 import { generateOrg } from "../src/emulators/org.ts";
 import type { EmulatorServer } from "../src/emulators/server.ts";
-import { usageWindows } from "../src/platforms/codex/client.ts";
+import { CodexSettingsError, usageWindows } from "../src/platforms/codex/client.ts";
 import { codex } from "../src/platforms/codex/index.ts";
 import { daysBetween } from "../src/usage/days.ts";
 import { clientFor, collect, expectedCost, expectedIdentity, sumRecords, sumRows } from "./codex-helpers.ts";
@@ -49,8 +48,9 @@ describe("codex platform over loopback", () => {
     expect(batches.map((b) => b.days.length)).toEqual([7, 7, 6]);
     expect(batches.flatMap((b) => b.days)).toEqual(daysBetween(RANGE.since, RANGE.until));
     for (const b of batches) for (const r of b.rows) expect(b.days).toContain(r.day);
-    expect(notes.notes.join("\n")).toMatch(/turns/);
-    expect(notes.notes.join("\n")).toMatch(/\$0\.04/);
+    expect(notes.notes).toEqual([
+      "requests are Codex turns (a prompt and the agent's work on it), not model calls; cost is estimated at $0.04 a credit, the list-price equivalent (set AI_USAGE_CODEX_CREDIT_USD to your contract price) unless the API estimates it",
+    ]);
     expect(notes.warnings).toEqual([]);
     // One request per window: every window fits one page of 500.
     expect(usageRequests()).toHaveLength(3);
@@ -107,7 +107,9 @@ describe("codex platform over loopback", () => {
     const { rows, notes } = await collect(clientFor(server!.url, { env }), [RANGE]);
     const total = DATA.records.reduce((n, r) => n + r.microCredits, 0);
     expect(rows.reduce((n, r) => n + r.costNanos, 0)).toBe(total * 31);
-    expect(notes.notes.join("\n")).toContain("credits × $0.031 (AI_USAGE_CODEX_CREDIT_USD)");
+    expect(notes.notes.join("\n")).toContain(
+      "cost is estimated at $0.031 a credit (AI_USAGE_CODEX_CREDIT_USD) unless",
+    );
   });
 
   it.each(["abc", "-0.04", "0,04", "1e-2", "5000"])(
@@ -119,7 +121,7 @@ describe("codex platform over loopback", () => {
         AI_USAGE_CODEX_CREDIT_USD: value,
       };
       const err = await collect(clientFor(server!.url, { env }), [RANGE]).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(UsageError);
+      expect(err).toBeInstanceOf(CodexSettingsError);
       expect((err as Error).message).toMatch(/^AI_USAGE_CODEX_CREDIT_USD /);
       expect(server!.requests).toHaveLength(0);
     },
@@ -128,7 +130,7 @@ describe("codex platform over loopback", () => {
   it("refuses a key without CODEX_WORKSPACE_ID, naming it, before any request", async () => {
     await start();
     const err = await collect(clientFor(server!.url, { env: {} }), [RANGE]).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UsageError);
+    expect(err).toBeInstanceOf(CodexSettingsError);
     expect((err as Error).message).toMatch(/^CODEX_WORKSPACE_ID is not set/);
     expect(server!.requests).toHaveLength(0);
   });
@@ -233,20 +235,27 @@ describe("codex platform: optional blocks", () => {
     expect(sums).toEqual(expectedCost(sumRecords(DATA.records, byPersonDay(USERS, false)), 40));
   });
 
-  it("without clients[]: no client note, totals unchanged", async () => {
+  it("without clients[]: no client counters, totals unchanged", async () => {
     await start({ blocks: { clients: false } });
-    const { sums, notes } = await exact();
-    expect(sums).toEqual(expectedCost(sumRecords(DATA.records, byPersonDay()), 40));
-    expect(notes.notes.some((n) => n.includes("turns by client"))).toBe(false);
+    const { rows, batches } = await collect(clientFor(server!.url), [RANGE]);
+    expect(sumRows(rows, (r) => `${r.day} ${r.identity}`)).toEqual(
+      expectedCost(sumRecords(DATA.records, byPersonDay()), 40),
+    );
+    expect(batches.every((b) => Object.keys(b.counters ?? {}).length === 0)).toBe(true);
   });
 
-  it("names the turns per client when clients[] is there", async () => {
+  it("counts turns per client and day as batch counters", async () => {
     await start();
-    const { notes } = await exact();
-    const cli = DATA.records.filter((r) => r.client === "CODEX_CLI").reduce((n, r) => n + r.turns, 0);
-    expect(notes.notes.find((n) => n.startsWith("codex: turns by client:"))).toContain(
-      `CODEX_CLI ${cli.toLocaleString("en-US")}`,
-    );
+    const { batches } = await collect(clientFor(server!.url), [RANGE]);
+    const got: Record<string, number> = {};
+    for (const b of batches)
+      for (const [day, counters] of Object.entries(b.counters ?? {})) {
+        expect(b.days).toContain(day);
+        for (const [name, n] of Object.entries(counters)) got[name] = (got[name] ?? 0) + n;
+      }
+    const want: Record<string, number> = {};
+    for (const r of DATA.records) want[`turns:${r.client}`] = (want[`turns:${r.client}`] ?? 0) + r.turns;
+    expect(got).toEqual(want);
   });
 });
 

@@ -4,6 +4,13 @@ import {
   DEFAULT_ANTHROPIC_KEY,
   startAnthropicEmulator,
 } from "./anthropic/index.ts";
+import {
+  type CodexData,
+  codexData,
+  DEFAULT_CODEX_KEY,
+  startCodexEmulator,
+  workspaceIdFor,
+} from "./codex/index.ts";
 import type { CursorData } from "./cursor/data.ts";
 import {
   type CursorEmulator,
@@ -20,9 +27,10 @@ export const DEFAULT_CURSOR_KEY = "crsr_test";
 export interface EmulatorSet {
   org: Org;
   /** The vendor records served, for tests that sum them independently. */
-  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; cursor: CursorData };
+  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; codex: CodexData; cursor: CursorData };
   anthropic: EmulatorServer;
   openai: EmulatorServer;
+  codex: EmulatorServer;
   cursor: CursorEmulator;
   /** Keys and base URLs that point the CLI at these emulators. */
   env: Record<string, string>;
@@ -42,7 +50,7 @@ export interface EmulatorSetOptions {
   /** The generated people's email domain (default company.com). */
   domain?: string;
   /** Keys the emulators accept and the env carries, instead of the defaults (a second organisation). */
-  keys?: { anthropic?: string; openai?: string; cursor?: string };
+  keys?: { anthropic?: string; openai?: string; codex?: string; cursor?: string };
 }
 
 /**
@@ -55,15 +63,17 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
   const keys = {
     anthropic: options.keys?.anthropic ?? DEFAULT_ANTHROPIC_KEY,
     openai: options.keys?.openai ?? DEFAULT_OPENAI_KEY,
+    codex: options.keys?.codex ?? DEFAULT_CODEX_KEY,
     cursor: options.keys?.cursor ?? DEFAULT_CURSOR_KEY,
   };
   const range = { since: options.since, until: options.until };
   const data = {
     anthropic: anthropicData(org, range),
     openai: openaiData(org, range),
+    codex: codexData(org, range),
     cursor: cursorData(org, range),
   };
-  const [anthropic, openai, cursor] = await Promise.all([
+  const [anthropic, openai, codex, cursor] = await Promise.all([
     startAnthropicEmulator({
       records: data.anthropic,
       now: options.now,
@@ -75,6 +85,13 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
       now: options.now,
       latencyMs: options.latencyMs,
       apiKeys: [keys.openai],
+    }),
+    startCodexEmulator({
+      ...data.codex,
+      now: options.now,
+      latencyMs: options.latencyMs,
+      adminKeys: [keys.codex],
+      workspaceId: workspaceIdFor(keys.codex),
     }),
     startCursorEmulator({
       ...data.cursor,
@@ -88,17 +105,21 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     data,
     anthropic,
     openai,
+    codex,
     cursor,
     env: {
       ANTHROPIC_ADMIN_API_KEY: keys.anthropic,
       ANTHROPIC_ADMIN_BASE_URL: anthropic.url,
       OPENAI_ORG_API_KEY: keys.openai,
       OPENAI_ADMIN_BASE_URL: openai.url,
+      CODEX_ANALYTICS_API_KEY: keys.codex,
+      CODEX_WORKSPACE_ID: workspaceIdFor(keys.codex),
+      CODEX_ANALYTICS_BASE_URL: codex.url,
       CURSOR_ADMIN_API_KEY: keys.cursor,
       CURSOR_ADMIN_BASE_URL: cursor.url,
     },
     close: async () => {
-      await Promise.all([anthropic.close(), openai.close(), cursor.close()]);
+      await Promise.all([anthropic.close(), openai.close(), codex.close(), cursor.close()]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type EmulatorServer, type Fault, startServer } from "../server.ts";
 import type { CodexRecord, CodexUser } from "./data.ts";
 import { codexHandler } from "./routes.ts";
@@ -11,6 +12,13 @@ export type { Blocks } from "./usage.ts";
 export const DEFAULT_CODEX_KEY = "chatgpt-admin-test";
 export const DEFAULT_CODEX_PROJECT_KEY = "sk-proj-codex-analytics-test";
 export const DEFAULT_WORKSPACE_ID = "7c0a3e52-4b1d-4e8f-9a6b-2f1d0c9e8b7a";
+
+/** The workspace a key reads: the default one for the default key, else one derived from the key. */
+export function workspaceIdFor(key: string): string {
+  if (key === DEFAULT_CODEX_KEY) return DEFAULT_WORKSPACE_ID;
+  const h = createHash("sha256").update(key).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 export interface CodexEmulatorOptions {
   users: CodexUser[];

@@ -1,4 +1,3 @@
-import { UsageError } from "../../config/errors.ts";
 import { ApiError } from "../../http/errors.ts";
 import { paginateCursor } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
@@ -24,26 +23,32 @@ export const WINDOW_DAYS = 7;
 export const usagePath = (workspaceId: string) =>
   `/v1/analytics/codex/workspaces/${encodeURIComponent(workspaceId)}/usage`;
 
-/** The workspace id from the environment; a key without it is a usage error naming the variable. */
+/** A problem with the platform's settings, found before any request (the CLI checks first: exit 2). */
+export class CodexSettingsError extends Error {}
+
+/** The workspace id from the environment; a key without it cannot be used. */
 export function workspaceIdOf(env: ClientOptions["env"]): string {
   const id = env?.[WORKSPACE_ENV]?.trim();
   if (!id)
-    throw new UsageError(
+    throw new CodexSettingsError(
       `${WORKSPACE_ENV} is not set: CODEX_ANALYTICS_API_KEY reads one ChatGPT workspace; copy its id from Workspace details in the ChatGPT admin console`,
     );
   return id;
 }
 
-/** USD per credit as nano-dollars; an unreadable setting is a usage error naming the variable. */
-export function creditPriceOf(env: ClientOptions["env"]): bigint {
+/** Why `AI_USAGE_CODEX_CREDIT_USD` cannot be used, or undefined when it is unset or a price. */
+export function creditPriceProblem(env: Readonly<Record<string, string | undefined>> | undefined) {
   const raw = env?.[CREDIT_PRICE_ENV];
-  if (raw === undefined || raw.trim() === "") return parseCreditPrice(DEFAULT_CREDIT_USD)!;
-  const nanos = parseCreditPrice(raw);
-  if (nanos === undefined)
-    throw new UsageError(
-      `${CREDIT_PRICE_ENV} must be a price in USD per Codex credit, like 0.04 (got '${raw.slice(0, 20)}')`,
-    );
-  return nanos;
+  if (raw === undefined || raw.trim() === "" || parseCreditPrice(raw) !== undefined) return undefined;
+  return `${CREDIT_PRICE_ENV} must be a price in USD per Codex credit, like 0.04 (got '${raw.slice(0, 20)}')`;
+}
+
+/** USD per credit as nano-dollars (default $0.04). */
+export function creditPriceOf(env: ClientOptions["env"]): bigint {
+  const problem = creditPriceProblem(env);
+  if (problem) throw new CodexSettingsError(problem);
+  const raw = env?.[CREDIT_PRICE_ENV]?.trim();
+  return parseCreditPrice(raw || DEFAULT_CREDIT_USD)!;
 }
 
 /** One request sequence: whole UTC days as `[start_time, end_time)` in unix seconds. */

@@ -4,13 +4,14 @@ import {
   CREDIT_PRICE_ENV,
   codexErrorMessage,
   creditPriceOf,
+  creditPriceProblem,
   DEFAULT_CREDIT_USD,
   fetchWindow,
   usageWindows,
   WORKSPACE_ENV,
   workspaceIdOf,
 } from "./client.ts";
-import { emptyStats, type NormalizeStats, normalizeUsage } from "./normalize.ts";
+import { clientTurns, emptyStats, type NormalizeStats, normalizeUsage } from "./normalize.ts";
 
 const KEY_ENV = "CODEX_ANALYTICS_API_KEY";
 /** The API reads 90 days back; older days come from the store. */
@@ -32,6 +33,7 @@ export async function* fetchCodexBatches(
   const nanosPerCredit = creditPriceOf(client.env);
   const windows = usageWindows(ranges);
   const stats = emptyStats();
+  const perClient = new Map<string, number>();
   let outside = 0;
   let done = 0;
   client.onProgress?.(0, windows.length);
@@ -39,25 +41,27 @@ export async function* fetchCodexBatches(
     const rows = await fetchWindow(client, workspaceId, window);
     const inside = rows.filter((r) => r.start_time >= window.startTime && r.start_time < window.endTime);
     outside += rows.length - inside.length;
-    yield { days: window.days, rows: normalizeUsage(inside, nanosPerCredit, stats) };
+    const counters = clientTurns(inside);
+    for (const byClient of Object.values(counters))
+      for (const [name, turns] of Object.entries(byClient))
+        perClient.set(name, (perClient.get(name) ?? 0) + turns);
+    yield { days: window.days, rows: normalizeUsage(inside, nanosPerCredit, stats), counters };
     client.onProgress?.(++done, windows.length);
   }
   addNotes(notes, stats, client.env?.[CREDIT_PRICE_ENV]?.trim() || undefined, outside);
+  if (perClient.size)
+    client.log?.debug(
+      `codex: ${[...perClient].map(([name, turns]) => `${name.slice(6)} ${turns}`).join(", ")} turns by client`,
+    );
 }
 
 function addNotes(notes: FetchNotes, stats: NormalizeStats, price: string | undefined, outside: number) {
+  const rate = price
+    ? `$${price} a credit (${CREDIT_PRICE_ENV})`
+    : `$${DEFAULT_CREDIT_USD} a credit, the list-price equivalent (set ${CREDIT_PRICE_ENV} to your contract price)`;
   notes.notes.push(
-    "codex: requests are Codex turns (one prompt and the agent's work on it), not model calls",
-    price
-      ? `codex: cost is estimated: credits × $${price} (${CREDIT_PRICE_ENV}) where the API gives no dollar estimate`
-      : `codex: cost is estimated: credits × $${DEFAULT_CREDIT_USD}, the list-price equivalent, where the API gives no dollar estimate (set ${CREDIT_PRICE_ENV} to your contract price)`,
+    `requests are Codex turns (a prompt and the agent's work on it), not model calls; cost is estimated at ${rate} unless the API estimates it`,
   );
-  if (stats.turnsByClient.size) {
-    const clients = [...stats.turnsByClient]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .map(([id, turns]) => `${id} ${turns.toLocaleString("en-US")}`);
-    notes.notes.push(`codex: turns by client: ${clients.join(", ")}`);
-  }
   if (stats.tokensMissing)
     notes.warnings.push(
       `codex: ${stats.tokensMissing} person-day(s) came without token counts (not reported; shown as 0 tokens)`,
@@ -83,6 +87,7 @@ export const codex: Platform = {
   label: "Codex",
   keyEnv: [KEY_ENV],
   requiredEnv: [[WORKSPACE_ENV]],
+  checkEnv: creditPriceProblem,
   baseUrlEnv: "CODEX_ANALYTICS_BASE_URL",
   defaultBaseUrl: "https://api.chatgpt.com",
   settledAfter: (day) => dayStartMs(day) + DAY_MS + SETTLE_MS,

@@ -21,12 +21,10 @@ export interface NormalizeStats {
   totalMismatch: number;
   /** Person-days whose models[] carry more than their totals (the models' figures are kept). */
   modelsExceedTotals: number;
-  /** client_id → turns. */
-  turnsByClient: Map<string, number>;
 }
 
 export function emptyStats(): NormalizeStats {
-  return { tokensMissing: 0, totalMismatch: 0, modelsExceedTotals: 0, turnsByClient: new Map() };
+  return { tokensMissing: 0, totalMismatch: 0, modelsExceedTotals: 0 };
 }
 
 interface Part {
@@ -156,10 +154,6 @@ export function normalizeUsage(
   for (const row of rows) {
     const day = dayOf(row.start_time * 1000);
     const { identity, email } = identityOf(row);
-    for (const c of row.clients ?? []) {
-      const id = c.client_id?.trim() || "CODEX_UNKNOWN_DEFAULT";
-      stats.turnsByClient.set(id, (stats.turnsByClient.get(id) ?? 0) + (c.turns ?? 0));
-    }
     for (const [model, part] of splitByModel(row, nanosPerCredit, stats)) {
       const key = `${day}\u0000${identity}\u0000${model}`;
       let acc = out.get(key);
@@ -176,4 +170,26 @@ export function normalizeUsage(
     }
   }
   return [...out.values()].map(({ attos, ...row }) => ({ ...row, costNanos: attosToNanos(attos) }));
+}
+
+/** A client id fit to be a counter name; the vendor's own bucket for anything else. */
+function clientName(id: string | null | undefined): string {
+  const trimmed = id?.trim() ?? "";
+  return /^[A-Za-z0-9_]{1,48}$/.test(trimmed) ? trimmed.toUpperCase() : "CODEX_UNKNOWN_DEFAULT";
+}
+
+/** Turns per client surface (CLI, IDE, cloud…) per day, as `turns:<client_id>` counters. */
+export function clientTurns(rows: readonly CodexUsageRow[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const row of rows) {
+    if (!row.clients?.length) continue;
+    const day = dayOf(row.start_time * 1000);
+    const counters = out[day] ?? {};
+    out[day] = counters;
+    for (const c of row.clients) {
+      const key = `turns:${clientName(c.client_id)}`;
+      counters[key] = (counters[key] ?? 0) + (c.turns ?? 0);
+    }
+  }
+  return out;
 }
