@@ -162,7 +162,8 @@ function sumCounters(batches: readonly Batch[]): Record<string, number> {
   for (const b of batches)
     for (const day of Object.values(b.counters ?? {}))
       for (const [name, n] of Object.entries(day)) out[name] = (out[name] ?? 0) + n;
-  return out;
+  // In name order, as the store reads them back, so a run with and without a store prints alike.
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Vendor errors keep their own text; anything else is our bug, shown without a stack. */

@@ -18,13 +18,16 @@ import { addCounts, type PlatformId, totalTokens, type UsageRow } from "./types.
  */
 export class Aggregator {
   private readonly users = new Map<string, { email: string | null; byPlatform: Map<PlatformId, Totals> }>();
-  /** Models whose cost we estimated, so the report can name those without a known price. */
+  /**
+   * Models whose estimated cost came out $0 for tokens used, so the report can name those without a
+   * known price. A cost estimated from something else (Codex credits) is not a missing price.
+   */
   readonly estimatedModels = new Set<string>();
 
   constructor(private readonly aliases: Aliases = new Map()) {}
 
   add(row: UsageRow): void {
-    if (row.costEstimated) this.estimatedModels.add(row.model);
+    if (row.costEstimated && row.costNanos === 0 && totalTokens(row) > 0) this.estimatedModels.add(row.model);
     const vendorEmail = row.email ? normalizeEmail(row.email) : null;
     const alias = this.aliases.get(row.identity) ?? (vendorEmail ? this.aliases.get(vendorEmail) : undefined);
     const key = alias ?? vendorEmail ?? row.identity;

@@ -169,7 +169,12 @@ export function normalizeUsage(
       acc.attos += part.attos;
     }
   }
-  return [...out.values()].map(({ attos, ...row }) => ({ ...row, costNanos: attosToNanos(attos) }));
+  // A row that carries no cost (turns, or tokens no model itemises) has nothing estimated: marking
+  // it would make the report look for a list price of "codex (mixed)".
+  return [...out.values()].map(({ attos, ...row }) => {
+    const costNanos = attosToNanos(attos);
+    return { ...row, costNanos, costEstimated: costNanos > 0 };
+  });
 }
 
 /** A client id fit to be a counter name; the vendor's own bucket for anything else. */
