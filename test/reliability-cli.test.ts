@@ -68,6 +68,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
     expect(json.platforms).toEqual([
       { platform: "claude", status: "ok", message: null },
       { platform: "openai", status: "error", message: openaiMessage },
+      { platform: "codex", status: "skipped", message: "CODEX_ANALYTICS_API_KEY is not set" },
       { platform: "cursor", status: "error", message: "HTTP 401: Invalid API key" },
     ]);
     expect(res.stderr).toContain(`\nopenai: error: ${openaiMessage}\n`);
@@ -127,6 +128,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
     expect((JSON.parse(res.stdout) as ReportJson).platforms.map((p) => p.status)).toEqual([
       "error",
       "error",
+      "skipped",
       "error",
     ]);
     expectNoStack(res.stderr);
