@@ -83,9 +83,10 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     expect(m2.counts()).toEqual(noRequests);
     expect(second.stdout).toBe(first.stdout);
     expect((await reportJson([...OLD, "--no-store"], emu.env)).stdout).toBe(first.stdout);
-    expect(JSON.parse(first.stdout).platforms[2].excludedEvents).toBe(
-      cursorExpected(emu, daysBetween("2026-11-01", "2026-11-07")).excluded,
-    );
+    expect(
+      JSON.parse(first.stdout).platforms.find((p: { platform: string }) => p.platform === "cursor")
+        .excludedEvents,
+    ).toBe(cursorExpected(emu, daysBetween("2026-11-01", "2026-11-07")).excluded);
 
     // --refresh asks for every day again and replaces them: still nothing counted twice.
     const m3 = mark(emu);
@@ -168,7 +169,7 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     db.close();
     const rows = Object.fromEntries(stored.rows.map((r) => [String(r.platform), Number(r.n)]));
     expect(res.stdout).toBe(
-      ["claude", "openai", "cursor"]
+      ["claude", "openai", "codex", "cursor"]
         .map((p) => `${p}: fetched 7 day(s), ${rows[p]} row(s); 0 settled day(s) already stored\n`)
         .join(""),
     );
@@ -181,7 +182,7 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     const m2 = mark(emu);
     const again = await runCli(sync, emu.env);
     expect(again.stdout).toBe(
-      ["claude", "openai", "cursor"]
+      ["claude", "openai", "codex", "cursor"]
         .map((p) => `${p}: fetched 0 day(s), 0 row(s); 7 settled day(s) already stored\n`)
         .join(""),
     );
