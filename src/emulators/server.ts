@@ -53,6 +53,8 @@ export interface LoggedRequest {
   method: string;
   path: string;
   query: string;
+  /** As received, so tests can prove what was (not) sent, e.g. no credentials to a download host. */
+  headers: IncomingHttpHeaders;
   body: unknown;
   status: number;
   at: number;
@@ -107,6 +109,7 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
         method: request.method,
         path: url.pathname,
         query: url.search,
+        headers: req.headers,
         body,
         status,
         at: Date.now(),

@@ -1,5 +1,6 @@
-import { UsageError } from "./errors.ts";
-import { configFile, readJsonFile } from "./files.ts";
+import { UsageError } from "../config/errors.ts";
+import { configFile, readJsonFile } from "../config/files.ts";
+import { canonicalIdentity } from "./email.ts";
 
 /**
  * Identity aliases, applied when the report merges people (never stored): vendor ids and labels
@@ -24,13 +25,7 @@ export function loadAliases(env: NodeJS.ProcessEnv): Aliases {
     if (typeof to !== "string" || !to.trim()) {
       throw new UsageError(`aliases file ${file.path}: ${from}: expected a non-empty string`);
     }
-    aliases.set(canonical(from), canonical(to));
+    aliases.set(canonicalIdentity(from), canonicalIdentity(to));
   }
   return aliases;
-}
-
-/** Emails compare case-insensitively; vendor ids (OpenAI `user-…`) are kept as they are. */
-export function canonical(identity: string): string {
-  const trimmed = identity.trim();
-  return trimmed.includes("@") ? trimmed.toLowerCase() : trimmed;
 }
