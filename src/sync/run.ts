@@ -135,7 +135,8 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
   for (const warning of notes.warnings) input.log.warn(redact(warning));
   if (status.status === "ok" && notes.notes.length > 0) {
     status.notes = notes.notes;
-    for (const note of notes.notes) input.log.warn(`${platform.id}: ${note}`);
+    // Notes say how to read a report; `sync` (cron) prints none, so it stays quiet when all is well.
+    if (input.onRow) for (const note of notes.notes) input.log.warn(`${platform.id}: ${note}`);
   }
   return outcome;
 }
