@@ -127,4 +127,14 @@ describe("--activity against the emulators", () => {
     expect(JSON.parse(again.stdout)).toEqual(first);
     expect([emu.anthropic, emu.openai, emu.cursor].map((s) => s.requests.length)).toEqual([0, 0, 0]);
   });
+
+  it("sync --activity stores it, so the report asks nothing more", async () => {
+    const store = join(tempDir(), "history.db");
+    const synced = await runCli(["sync", ...WINDOW, "--store", store, "--activity"], emu.env);
+    expect(synced.code, synced.stderr).toBe(0);
+    for (const s of [emu.anthropic, emu.openai, emu.cursor]) s.requests.length = 0;
+    const report = await json(emu, [...WINDOW, "--store", store, "--activity"]);
+    expect([emu.anthropic, emu.openai, emu.cursor].map((s) => s.requests.length)).toEqual([0, 0, 0]);
+    expect(report.totals).toEqual((await json(emu, [...RANGE, "--activity"])).totals);
+  });
 });

@@ -14,6 +14,7 @@ function windowOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     )
     .option("--no-store", "purely live: read nothing from and write nothing to a store")
     .option("--refresh", "re-fetch every day of the window, even settled ones")
+    .option("--activity", "add what the AI produced: lines, commits, pull requests, accepted suggestions")
     .option(
       "--demo",
       "run against built-in emulated vendor APIs with a generated organisation; needs no keys",
@@ -37,7 +38,6 @@ export function buildProgram() {
     .option("--top <n>", "only the first n users")
     .option("--by <dim>", "what a row is: user, team, model, platform, day, week or month (default: user)")
     .option("--compare", "add the previous period of the same length and the change")
-    .option("--activity", "add what the AI produced: lines, commits, pull requests, accepted suggestions")
     .showSuggestionAfterError(false)
     .allowExcessArguments(false)
     .enablePositionalOptions()
