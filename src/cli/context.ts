@@ -4,9 +4,9 @@ import { loadDotEnv } from "../config/env.ts";
 import { UsageError } from "../config/errors.ts";
 import { type Options, parseOptions, type RawFlags } from "../config/options.ts";
 import { loadPriceOverrides } from "../config/prices.ts";
+import { loadTeams, parseTeams, type Teams } from "../config/teams.ts";
 import { fetchForEnv } from "../http/proxy.ts";
 import { registerSecret } from "../http/redact.ts";
-import { loadTeams, parseTeams, type Teams } from "../identity/teams.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { PLATFORMS } from "../platforms/registry.ts";
 import type { Platform } from "../platforms/types.ts";
@@ -41,7 +41,11 @@ export interface Context {
 }
 
 export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
-  const options = parseOptions(flags, { now: io.now, storePath: defaultStorePath(io.env) });
+  const options = parseOptions(flags, {
+    now: io.now,
+    storePath: defaultStorePath(io.env),
+    platformIds: PLATFORMS.map((p) => p.id),
+  });
   let env = loadDotEnv(resolve(io.cwd, ".env"), io.env);
   const log = createLogger({ verbose: options.verbose, write: io.stderr, clean: cleanForTerminal });
   const prices = createPriceLookup(loadPriceOverrides(undefined, env));

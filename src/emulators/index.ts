@@ -51,7 +51,8 @@ export interface EmulatorSetOptions {
  */
 export async function startEmulators(options: EmulatorSetOptions): Promise<EmulatorSet> {
   const org =
-    options.org ?? generateOrg({ seed: options.seed ?? 42, people: options.people ?? 40, domain: options.domain });
+    options.org ??
+    generateOrg({ seed: options.seed ?? 42, people: options.people ?? 40, domain: options.domain });
   const keys = {
     anthropic: options.keys?.anthropic ?? DEFAULT_ANTHROPIC_KEY,
     openai: options.keys?.openai ?? DEFAULT_OPENAI_KEY,

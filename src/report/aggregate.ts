@@ -1,5 +1,6 @@
 import type { Aliases } from "../config/aliases.ts";
-import type { Teams } from "../identity/teams.ts";
+import type { Teams } from "../config/teams.ts";
+import { normalizeEmail } from "../identity/email.ts";
 import { PLATFORM_IDS, platformLabel } from "../platforms/registry.ts";
 import {
   type Activity,
@@ -42,7 +43,7 @@ export interface BuildArgs {
  * Merges rows into people and then into the rows of the report. A person is keyed by email when any
  * vendor (or its users list) gives one — lower-cased and trimmed — and otherwise by the vendor's own
  * label or id, so nothing is dropped. The user's aliases (src/config/aliases.ts) map a vendor id,
- * label or second address to one person; teams (src/identity/teams.ts) then group people.
+ * label or second address to one person; teams (src/config/teams.ts) then group people.
  */
 export class Aggregator {
   private readonly current = new Map<string, Cell>();
@@ -89,7 +90,7 @@ export class Aggregator {
   }
 
   private personOf(row: UsageRow): string {
-    const vendorEmail = row.email ? normalizeEmail(row.email) : null;
+    const vendorEmail = normalizeEmail(row.email);
     const alias = this.aliases.get(row.identity) ?? (vendorEmail ? this.aliases.get(vendorEmail) : undefined);
     const person = alias ?? vendorEmail ?? row.identity;
     if (!this.emails.has(person))
@@ -137,10 +138,6 @@ export class Aggregator {
     if (notes.length > 0) report.notes = notes;
     return report;
   }
-}
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 /** `target` plus `source`, allocating on first use; a figure stays null while neither reports it. */

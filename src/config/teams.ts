@@ -1,6 +1,7 @@
-import { type Aliases, canonical } from "../config/aliases.ts";
-import { UsageError } from "../config/errors.ts";
-import { configFile, readJsonFile } from "../config/files.ts";
+import { canonicalIdentity } from "../identity/email.ts";
+import type { Aliases } from "./aliases.ts";
+import { UsageError } from "./errors.ts";
+import { configFile, readJsonFile } from "./files.ts";
 
 /**
  * Teams for `--by team`: person → the teams they are in, in the file's order. Read from
@@ -34,7 +35,7 @@ export function parseTeams(json: unknown, path: string, aliases: Aliases = new M
     for (const member of members) {
       if (typeof member !== "string" || !member.trim())
         throw fail(`${name}: expected a list of non-empty strings`);
-      const id = canonical(member);
+      const id = canonicalIdentity(member);
       const person = aliases.get(id) ?? id;
       const list = teams.get(person) ?? [];
       if (!list.includes(name)) list.push(name);
