@@ -54,6 +54,48 @@ describe("--compare against the emulators", () => {
   });
 });
 
+describe("--compare when a platform fails", () => {
+  it("compares only platforms that delivered this window, and says when a previous period failed", async () => {
+    // This window's Cursor requests fail (their startDate is 2026-11-01); the previous one's would not.
+    const startOfWindow = Date.parse("2026-11-01T00:00:00Z");
+    const startDate = (req: { body: unknown }) => (req.body as { startDate?: number })?.startDate ?? 0;
+    emu.cursor.inject({
+      fault: { kind: "status", status: 401 },
+      when: (req) => startDate(req) >= startOfWindow,
+    });
+    let bad: Awaited<ReturnType<typeof json>>;
+    try {
+      const res = await runCli([...RANGE, "--compare", "--by", "platform", "--json"], emu.env);
+      expect(res.code).toBe(0);
+      bad = JSON.parse(res.stdout);
+    } finally {
+      emu.cursor.clearFaults();
+    }
+    expect(bad.groups.map((g) => g.key).sort()).toEqual(["claude", "openai"]);
+    expect(bad.totals.previous!.requests).toBe(
+      PREVIOUS(emu)
+        .filter((f) => f.platform !== "cursor")
+        .reduce((s, f) => s + f.requests, 0),
+    );
+
+    // The previous window's Cursor requests fail.
+    emu.cursor.inject({
+      fault: { kind: "status", status: 401 },
+      when: (req) => startDate(req) < startOfWindow,
+    });
+    try {
+      const report = await json(emu, [...RANGE, "--compare", "--by", "platform"]);
+      expect(report.notes).toEqual([
+        "the previous period of cursor could not be read, so its change is overstated",
+      ]);
+      const cursor = report.groups.find((g) => g.key === "cursor")!;
+      expect(cursor.previous).toEqual({ requests: 0, tokens: 0, costUsd: 0 });
+    } finally {
+      emu.cursor.clearFaults();
+    }
+  });
+});
+
 describe("--demo", () => {
   it("shows teams from the demo's teams file, and the same window with or without --compare", async () => {
     const teams = await runCli(["--demo", "--days", "7", "--by", "team", "--json"]);
