@@ -1,5 +1,5 @@
-import type { Teams } from "../src/config/teams.ts";
 import { type ClaudeCodeRecord, claudeCodeRecord } from "../src/emulators/anthropic/data.ts";
+import type { Teams } from "../src/identity/teams.ts";
 import { normalizeClaudeRecords } from "../src/platforms/claude/normalize.ts";
 import { claudeCodeRecordSchema } from "../src/platforms/claude/schema.ts";
 import { Aggregator, type BuildArgs } from "../src/report/aggregate.ts";

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/config/errors.ts";
-import { loadTeams } from "../src/config/teams.ts";
+import { loadTeams } from "../src/identity/teams.ts";
 import { tempDir } from "./cli.ts";
 
 function teamsFile(content: string): string {

@@ -1,12 +1,12 @@
 import { resolve } from "node:path";
-import { type Aliases, loadAliases } from "../config/aliases.ts";
 import { loadDotEnv } from "../config/env.ts";
 import { UsageError } from "../config/errors.ts";
 import { type Options, parseOptions, type RawFlags } from "../config/options.ts";
 import { loadPriceOverrides } from "../config/prices.ts";
-import { loadTeams, parseTeams, type Teams } from "../config/teams.ts";
 import { fetchForEnv } from "../http/proxy.ts";
 import { registerSecret } from "../http/redact.ts";
+import { type Aliases, loadAliases } from "../identity/aliases.ts";
+import { loadTeams, parseTeams, type Teams } from "../identity/teams.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { PLATFORMS } from "../platforms/registry.ts";
 import type { Platform } from "../platforms/types.ts";

@@ -1,6 +1,6 @@
-import type { Aliases } from "../config/aliases.ts";
-import type { Teams } from "../config/teams.ts";
+import type { Aliases } from "../identity/aliases.ts";
 import { normalizeEmail } from "../identity/email.ts";
+import type { Teams } from "../identity/teams.ts";
 import { PLATFORM_IDS, platformLabel } from "../platforms/registry.ts";
 import {
   type Activity,
@@ -42,8 +42,8 @@ export interface BuildArgs {
 /**
  * Merges rows into people and then into the rows of the report. A person is keyed by email when any
  * vendor (or its users list) gives one — lower-cased and trimmed — and otherwise by the vendor's own
- * label or id, so nothing is dropped. The user's aliases (src/config/aliases.ts) map a vendor id,
- * label or second address to one person; teams (src/config/teams.ts) then group people.
+ * label or id, so nothing is dropped. The user's aliases (src/identity/aliases.ts) map a vendor id,
+ * label or second address to one person; teams (src/identity/teams.ts) then group people.
  */
 export class Aggregator {
   private readonly current = new Map<string, Cell>();

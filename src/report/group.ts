@@ -1,4 +1,4 @@
-import type { Teams } from "../config/teams.ts";
+import type { Teams } from "../identity/teams.ts";
 import { addDays } from "../usage/days.ts";
 import { type Activity, addActivity, addCounts, emptyActivity, type PlatformId } from "../usage/types.ts";
 import { isTimeDimension, periodOf, periodsOf } from "./periods.ts";

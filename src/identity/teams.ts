@@ -1,7 +1,7 @@
-import { canonicalIdentity } from "../identity/email.ts";
+import { UsageError } from "../config/errors.ts";
+import { configFile, readJsonFile } from "../config/files.ts";
 import type { Aliases } from "./aliases.ts";
-import { UsageError } from "./errors.ts";
-import { configFile, readJsonFile } from "./files.ts";
+import { canonicalIdentity } from "./email.ts";
 
 /**
  * Teams for `--by team`: person → the teams they are in, in the file's order. Read from
