@@ -169,7 +169,7 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     const rows = Object.fromEntries(stored.rows.map((r) => [String(r.platform), Number(r.n)]));
     expect(res.stdout).toBe(
       ["claude", "openai", "cursor"]
-        .map((p) => `${p}: fetched 7 day(s), ${rows[p]} row(s); 0 settled day(s) already stored\n`)
+        .map((p) => `${p}: fetched 7 days, ${rows[p]} rows; 0 settled days already stored\n`)
         .join(""),
     );
     expect(rows.claude).toBeGreaterThan(0);
@@ -182,7 +182,7 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     const again = await runCli(sync, emu.env);
     expect(again.stdout).toBe(
       ["claude", "openai", "cursor"]
-        .map((p) => `${p}: fetched 0 day(s), 0 row(s); 7 settled day(s) already stored\n`)
+        .map((p) => `${p}: fetched 0 days, 0 rows; 7 settled days already stored\n`)
         .join(""),
     );
     expect(m2.counts()).toEqual(noRequests);

@@ -46,7 +46,7 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
     storePath: defaultStorePath(io.env),
     platformIds: PLATFORMS.map((p) => p.id),
   });
-  let env = loadDotEnv(resolve(io.cwd, ".env"), io.env);
+  let env = loadDotEnv(resolve(io.cwd, ".env"), io.env, (m) => io.stderr(`ai-usage: warning: ${m}\n`));
   const log = createLogger({ verbose: options.verbose, write: io.stderr, clean: cleanForTerminal });
   const prices = createPriceLookup(loadPriceOverrides(undefined, env));
   const aliases = loadAliases(env);

@@ -34,7 +34,7 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
     const unpricedModels = [...aggregator.estimatedModels].filter((m) => !prices(m)).sort();
     if (unpricedModels.length > 0) {
       ctx.log.warn(
-        `no list price for model(s) ${unpricedModels.join(", ")}: their estimated cost counts as $0 (add prices in ${defaultPricesPath(ctx.env).path})`,
+        `no list price for ${unpricedModels.length === 1 ? "model" : "models"} ${unpricedModels.join(", ")}: ${unpricedModels.length === 1 ? "its" : "their"} estimated cost counts as $0 (add prices in ${defaultPricesPath(ctx.env).path})`,
       );
     }
     const report = aggregator.build({
@@ -58,8 +58,13 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
   }
 }
 
-function terminalWidth(io: Io): number {
+/**
+ * The width to draw in, read when drawing (a terminal may have been resized during a long run):
+ * `COLUMNS`, else the terminal's width; piped with no `COLUMNS`, Infinity, so nothing is cut.
+ */
+export function terminalWidth(io: Pick<Io, "env" | "columns" | "stdoutIsTTY">): number {
   const fromEnv = Number(io.env.COLUMNS);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  if (!io.stdoutIsTTY) return Number.POSITIVE_INFINITY;
   return io.columns && io.columns > 0 ? io.columns : 80;
 }

@@ -66,9 +66,13 @@ export function parseOptions(
   flags: RawFlags,
   defaults: { now: Date; storePath: string; platformIds: readonly string[] },
 ): Options {
-  const until = flags.until === undefined ? todayUtc(defaults.now) : day("--until", flags.until);
+  const today = todayUtc(defaults.now);
+  const until = flags.until === undefined ? today : day("--until", flags.until);
+  // A day that has not begun has no usage yet: refusing it beats an empty report that looks real.
+  if (until > today) throw new UsageError(`--until ${until} is in the future (today is ${today}, UTC)`);
   let since: string;
-  let windowMode: Options["windowMode"] = "days";
+  // "Last N days" only when the window ends today; otherwise the title names both ends.
+  let windowMode: Options["windowMode"] = until === today ? "days" : "range";
   if (flags.since !== undefined) {
     since = day("--since", flags.since);
     if (since > until) throw new UsageError(`--since ${since} is after --until ${until}`);
@@ -113,9 +117,15 @@ export function parseOptions(
   };
 }
 
+/** `YYYY-MM-DD`, or `YYYYMMDD` as ccusage users type it; returned as `YYYY-MM-DD`. */
 function day(flag: string, value: string): string {
-  if (!isDay(value)) throw new UsageError(`${flag} expects a date as YYYY-MM-DD, got '${value}'`);
-  return value;
+  const trimmed = value.trim();
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(trimmed);
+  const normal = compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : trimmed;
+  if (!isDay(normal)) {
+    throw new UsageError(`${flag} expects a date as YYYY-MM-DD or YYYYMMDD, got '${value}'`);
+  }
+  return normal;
 }
 
 function positiveInt(flag: string, value: string): number {

@@ -1,13 +1,14 @@
 import { platformLabel } from "../platforms/registry.ts";
 import { type Report, type RowExtras, reportRows, type Totals } from "../report/report.ts";
 import { ACTIVITY_FIELDS, type Activity } from "../usage/types.ts";
-import { nanosToDecimal } from "./format.ts";
+import { nanosToFixed9 } from "./format.ts";
 import { csvCell } from "./sanitize.ts";
 
 /**
  * One row per user and platform, then that user's total row with platform `all`.
- * - cost_usd is the exact decimal of the integer nano-dollars (2–9 decimals: `127.40`, `0.0000001`),
- *   the same value as the JSON `costUsd`, so platform rows re-add to the `all` row exactly.
+ * - cost_usd is dollars with exactly 9 decimals (`127.400000000`, `7.697765250`): the full precision
+ *   of the integer nano-dollars, one shape for every platform, no float noise; the same value as the
+ *   JSON `costUsd`, so platform rows re-add to the `all` row exactly.
  * - tools: the platform's label on platform rows, all labels joined with `;` on `all` rows.
  * - LF line endings (RFC 4180 says CRLF, but every spreadsheet and CSV library reads LF, and LF
  *   keeps the output friendly to shell tools); quoted cells may still contain CR/LF from the data.
@@ -28,7 +29,7 @@ function amountCells(t: Totals): string[] {
     String(t.outputTokens),
     String(t.cacheReadTokens),
     String(t.cacheWriteTokens),
-    nanosToDecimal(t.costNanos),
+    nanosToFixed9(t.costNanos),
     String(t.costEstimated),
   ];
 }
@@ -48,7 +49,7 @@ function extraCells(report: Report, row: RowExtras | null, activity: Activity | 
   const out: string[] = [];
   if (report.previousWindow) {
     const p = row?.previous ?? { requests: 0, tokens: 0, costNanos: 0 };
-    out.push(...(row ? [String(p.requests), String(p.tokens), nanosToDecimal(p.costNanos)] : ["", "", ""]));
+    out.push(...(row ? [String(p.requests), String(p.tokens), nanosToFixed9(p.costNanos)] : ["", "", ""]));
   }
   if (report.activity)
     for (const f of ACTIVITY_FIELDS) out.push(activity?.[f] == null ? "" : String(activity[f]));

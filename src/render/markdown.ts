@@ -1,7 +1,14 @@
 import { platformLabel } from "../platforms/registry.ts";
 import { type Report, reportRows, type Totals } from "../report/report.ts";
 import { extraCells, extraHeaders, firstColumn, footnotes } from "./extras.ts";
-import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
+import {
+  ESTIMATE_FOOTNOTE,
+  failedPlatforms,
+  formatCost,
+  formatRequests,
+  formatTokens,
+  NOT_COUNTED,
+} from "./format.ts";
 import { markdownCell } from "./sanitize.ts";
 
 /**
@@ -23,10 +30,23 @@ const numbers = (t: Totals) => [
 ];
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
 
+/** A list item per failed platform, so a partial leaderboard never looks complete. */
+function failures(report: Report): string[] {
+  const failed = failedPlatforms(report);
+  if (failed.length === 0) return [];
+  return [
+    "",
+    ...failed.map((f) => `- ! ${markdownCell(f.platform)}: ${markdownCell(f.message)} ${NOT_COUNTED}`),
+  ];
+}
+
 export function renderMarkdown(report: Report): string {
   const lines = [title(report), ""];
   if (reportRows(report).length === 0) {
-    lines.push("No usage in this window.");
+    const everyFailed =
+      report.platforms.some((p) => p.status === "error") && !report.platforms.some((p) => p.status === "ok");
+    lines.push(everyFailed ? "No usage to show: every platform failed." : "No usage in this window.");
+    lines.push(...failures(report));
     return `${lines.join("\n")}\n`;
   }
   const extra = extraHeaders(report);
@@ -48,5 +68,6 @@ export function renderMarkdown(report: Report): string {
   }
   if (estimated) lines.push("", ESTIMATE_FOOTNOTE);
   for (const note of footnotes(report)) lines.push("", markdownCell(note));
+  lines.push(...failures(report));
   return `${lines.join("\n")}\n`;
 }

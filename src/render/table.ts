@@ -2,7 +2,14 @@ import pc from "picocolors";
 import { platformLabel } from "../platforms/registry.ts";
 import { type Report, type ReportRow, reportRows } from "../report/report.ts";
 import { extraCells, extraHeaders, firstColumn, footnotes } from "./extras.ts";
-import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
+import {
+  ESTIMATE_FOOTNOTE,
+  failedPlatforms,
+  formatCost,
+  formatRequests,
+  formatTokens,
+  NOT_COUNTED,
+} from "./format.ts";
 import { cleanForTerminal } from "./sanitize.ts";
 import { displayWidth, padEnd, padStart, truncate, wrapTokens } from "./text.ts";
 
@@ -12,12 +19,15 @@ export interface TableOptions {
 }
 
 /**
- * Layouts from widest to narrowest; the first that leaves the User column at least `minUser`
- * columns (or its natural width, if smaller) wins:
- * 1. the seed's layout: 2-space indent, 3-space gaps, Tools column;
- * 2. compact: the Tools column is dropped (the per-platform sub-rows still say where usage came from);
+ * Layouts from widest to narrowest. The person comes first: the User column is cut only when nothing
+ * else gives way.
+ * 1. the seed's layout: 2-space indent, 3-space gaps, Tools column; when the users do not fit in
+ *    full, the Tools column is shortened (cut with `…`, at least `MIN_TOOLS` columns) and then dropped
+ *    (the per-platform sub-rows still say where usage came from);
+ * 2. compact: no Tools column, the User column cut to no less than `minUser` columns;
  * 3. tight: no indent, 1-space gaps, `Reqs` header; sub-rows are dropped too if the User column is
  *    then narrower than a sub-row label (`  Cursor`). Best effort below ~25 columns.
+ * A width of Infinity (piped, no COLUMNS) cuts nothing.
  */
 interface Layout {
   indent: number;
@@ -27,10 +37,12 @@ interface Layout {
   minUser: number;
 }
 const LAYOUTS: Layout[] = [
-  { indent: 2, gap: 3, tools: true, requestsLabel: "Requests", minUser: 16 },
+  { indent: 2, gap: 3, tools: true, requestsLabel: "Requests", minUser: Number.POSITIVE_INFINITY },
   { indent: 2, gap: 3, tools: false, requestsLabel: "Requests", minUser: 12 },
   { indent: 0, gap: 1, tools: false, requestsLabel: "Reqs", minUser: 1 },
 ];
+/** Narrower than this, a shortened Tools column says too little to keep ("Claude, O…"). */
+const MIN_TOOLS = 10;
 const SUB_ROW_LABEL_WIDTH = 8;
 /** The seed's rules are 80 wide on an 80-column terminal even though its rows are narrower. */
 const MIN_RULE_WIDTH = 80;
@@ -88,26 +100,43 @@ function titleTokens(report: Report): string[] {
 }
 
 export function renderTable(report: Report, opts: TableOptions): string {
-  const width = Number.isFinite(opts.width) && opts.width >= 1 ? Math.floor(opts.width) : 80;
+  const width =
+    opts.width === Number.POSITIVE_INFINITY
+      ? opts.width
+      : Number.isFinite(opts.width) && opts.width >= 1
+        ? Math.floor(opts.width)
+        : 80;
   const c = pc.createColors(opts.color);
   const out: string[] = wrapTokens(titleTokens(report), width).map((l) => c.bold(l));
 
   const allRows = reportRows(report).flatMap((r) => rowsFor(report, r));
   if (allRows.length === 0) {
     const rule = c.dim("═".repeat(Math.min(width, MIN_RULE_WIDTH)));
-    out.push(rule, truncate("  No usage in this window.", width), rule);
+    const everyFailed =
+      report.platforms.some((p) => p.status === "error") && !report.platforms.some((p) => p.status === "ok");
+    const text = everyFailed ? "  No usage to show: every platform failed." : "  No usage in this window.";
+    out.push(rule, truncate(text, width), rule, ...failureLines(report, width, c));
     return `${out.join("\n")}\n`;
   }
 
-  // Pick the layout and the User column width.
+  // Pick the layout, the User column width and the room left for Tools.
+  const natural = Math.max(displayWidth(firstColumn(report)), widest(allRows.map((r) => r.user)));
   let layout = LAYOUTS[LAYOUTS.length - 1]!;
   let userW = 1;
+  let toolsW = 0;
   let rows = allRows;
   for (const candidate of LAYOUTS) {
-    const fixed = fixedWidth(candidate, allRows, report);
-    const natural = Math.max(displayWidth(firstColumn(report)), widest(allRows.map((r) => r.user)));
-    const avail = width - fixed;
+    // Everything but the User and Tools columns.
+    const avail = width - fixedWidth({ ...candidate, tools: false }, allRows, report);
     layout = candidate;
+    if (candidate.tools) {
+      const tools = Math.max(displayWidth("Tools"), widest(allRows.map((r) => r.tools)));
+      const room = avail - natural - candidate.gap;
+      if (room < Math.min(tools, MIN_TOOLS)) continue;
+      userW = natural;
+      toolsW = Math.min(tools, room);
+      break;
+    }
     userW = Math.max(1, Math.min(natural, avail));
     if (avail >= Math.min(natural, candidate.minUser)) break;
   }
@@ -131,7 +160,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
     r.extra.forEach((cell, i) => {
       s += gap + padStart(cell, w.extra[i] ?? 0);
     });
-    if (layout.tools && r.tools) s += gap + r.tools;
+    if (layout.tools && r.tools) s += gap + truncate(r.tools, toolsW);
     // A sub-row's empty Δ cell would leave trailing blanks.
     return r.extra.length > 0 ? s.trimEnd() : s;
   };
@@ -151,7 +180,16 @@ export function renderTable(report: Report, opts: TableOptions): string {
   }
   for (const note of footnotes(report))
     for (const l of wrapTokens(cleanForTerminal(note).split(" "), width)) out.push(c.dim(l));
+  out.push(...failureLines(report, width, c));
   return `${out.join("\n")}\n`;
+}
+
+/** `! cursor: HTTP 401: Invalid API key — not counted`, wrapped to the width, for each failed platform. */
+function failureLines(report: Report, width: number, c: ReturnType<typeof pc.createColors>): string[] {
+  return failedPlatforms(report).flatMap(({ platform, message }) => {
+    const words = `! ${cleanForTerminal(platform)}: ${cleanForTerminal(message)} ${NOT_COUNTED}`.split(/ +/);
+    return wrapTokens(words, width).map((l) => c.yellow(l));
+  });
 }
 
 function headerRow(layout: Layout, report: Report): Row {
