@@ -21,6 +21,7 @@ beforeAll(async () => {
     seed: 7,
     people: 12,
     now: () => new Date(NOW),
+    enterprise: true,
   });
 });
 afterAll(() => emu.close());
@@ -61,7 +62,14 @@ function expected() {
     cursor.tokens += t ? t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheWriteTokens : 0;
     cursor.cents += e.chargedCents ?? (t ? t.totalCents + (e.cursorTokenFee ?? 0) : 0);
   }
-  return { claude, openai, cursor };
+  const enterprise = { requests: 0, tokens: 0, microCents: 0 };
+  for (const r of emu.data.enterprise) {
+    if (r.product !== "claude_code") continue;
+    enterprise.requests += r.requests;
+    enterprise.tokens += r.uncached + r.cacheRead + r.cache5m + r.cache1h + r.output;
+    enterprise.microCents += r.amount;
+  }
+  return { claude, openai, cursor, enterprise };
 }
 
 describe("ai-usage against the emulators", () => {
@@ -92,9 +100,13 @@ describe("ai-usage against the emulators", () => {
     expect(json.window).toEqual({ since: "2026-11-01", until: "2026-11-07", days: 7 });
     expect(json.platforms).toEqual([
       { platform: "claude", status: "ok", message: null },
+      { platform: "claude-enterprise", status: "ok", message: null },
       { platform: "openai", status: "ok", message: null },
       { platform: "cursor", status: "ok", message: null, excludedEvents: want.cursor.excluded },
     ]);
+    const seats = platformSums(json, "claude-enterprise");
+    expect([seats.requests, seats.tokens]).toEqual([want.enterprise.requests, want.enterprise.tokens]);
+    expect(Math.round(platformCostUsd(json, "claude-enterprise") * 1e8)).toBe(want.enterprise.microCents);
     const claude = platformSums(json, "claude");
     expect([claude.requests, claude.tokens]).toEqual([want.claude.requests, want.claude.tokens]);
     expect(Math.round(platformCostUsd(json, "claude") * 100)).toBe(want.claude.cents);
@@ -103,10 +115,17 @@ describe("ai-usage against the emulators", () => {
     const cursor = platformSums(json, "cursor");
     expect([cursor.requests, cursor.tokens]).toEqual([want.cursor.requests, want.cursor.tokens]);
     expect(platformCostUsd(json, "cursor")).toBeCloseTo(want.cursor.cents / 100, 7);
-    expect(json.totals.requests).toBe(want.claude.requests + want.openai.requests + want.cursor.requests);
-    expect(json.totals.tokens).toBe(want.claude.tokens + want.openai.tokens + want.cursor.tokens);
+    expect(json.totals.requests).toBe(
+      want.claude.requests + want.enterprise.requests + want.openai.requests + want.cursor.requests,
+    );
+    expect(json.totals.tokens).toBe(
+      want.claude.tokens + want.enterprise.tokens + want.openai.tokens + want.cursor.tokens,
+    );
     expect(json.totals.costUsd).toBeCloseTo(
-      platformCostUsd(json, "claude") + platformCostUsd(json, "openai") + platformCostUsd(json, "cursor"),
+      platformCostUsd(json, "claude") +
+        platformCostUsd(json, "claude-enterprise") +
+        platformCostUsd(json, "openai") +
+        platformCostUsd(json, "cursor"),
       7,
     );
   });
@@ -152,7 +171,7 @@ describe("ai-usage against the emulators", () => {
     expect(res.code).toBe(0);
     expect(res.stderr).toContain("cursor: error: HTTP 401: Invalid API key — check CURSOR_ADMIN_API_KEY");
     const json = JSON.parse(res.stdout) as ReportJson;
-    expect(json.platforms[2]).toEqual({
+    expect(json.platforms.find((p) => p.platform === "cursor")).toEqual({
       platform: "cursor",
       status: "error",
       message: "HTTP 401: Invalid API key",
@@ -165,11 +184,13 @@ describe("ai-usage against the emulators", () => {
     const res = await runCli([...RANGE], {
       ...emu.env,
       ANTHROPIC_ADMIN_API_KEY: "sk-ant-admin01-nope",
+      CLAUDE_ANALYTICS_API_KEY: "sk-ant-api01-nope",
       OPENAI_ORG_API_KEY: "sk-admin-nope",
       CURSOR_ADMIN_API_KEY: "crsr_nope",
     });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("claude: error: HTTP 401: invalid x-api-key");
+    expect(res.stderr).toContain("claude-enterprise: error: HTTP 401: invalid x-api-key");
     expect(res.stderr).toContain("openai: error: HTTP 401: Incorrect API key provided: [redacted]");
     expect(res.stderr).toContain("cursor: error: HTTP 401: Invalid API key");
     expect(res.stdout + res.stderr).not.toMatch(/nope/);
@@ -182,10 +203,11 @@ describe("ai-usage against the emulators", () => {
     });
     expect(one.code).toBe(0);
     expect(one.stderr).toBe(
-      "skipped (no key): openai (set OPENAI_ORG_API_KEY), cursor (set CURSOR_ADMIN_API_KEY)\n",
+      "skipped (no key): claude-enterprise (set CLAUDE_ANALYTICS_API_KEY), openai (set OPENAI_ORG_API_KEY), cursor (set CURSOR_ADMIN_API_KEY)\n",
     );
     expect((JSON.parse(one.stdout) as ReportJson).platforms.map((p) => p.status)).toEqual([
       "ok",
+      "skipped",
       "skipped",
       "skipped",
     ]);
@@ -194,7 +216,7 @@ describe("ai-usage against the emulators", () => {
     expect(none.code).toBe(2);
     expect(none.stdout).toBe("");
     expect(none.stderr).toBe(
-      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, OPENAI_ORG_API_KEY, CURSOR_ADMIN_API_KEY (in the environment or .env), or try --demo\n",
+      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, CLAUDE_ANALYTICS_API_KEY, OPENAI_ORG_API_KEY, CURSOR_ADMIN_API_KEY (in the environment or .env), or try --demo\n",
     );
   });
 
@@ -269,14 +291,18 @@ describe("ai-usage against the emulators", () => {
     );
     const json = JSON.parse(res.stdout) as ReportJson & { demo: boolean; unpricedModels: string[] };
     expect(json.demo).toBe(true);
-    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok"]);
+    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok", "ok"]);
     expect(json.users.length).toBeGreaterThanOrEqual(35);
     const names = json.users.map((u) => u.user);
     expect(names).toContain("(unattributed)");
     expect(names.some((n) => n.startsWith("api-key:"))).toBe(true);
     expect(json.unpricedModels.length).toBeGreaterThan(0);
     const tools = json.users.map((u) => u.platforms.length);
-    expect(new Set(tools)).toEqual(new Set([1, 2, 3]));
+    for (const n of [1, 2, 3]) expect(tools).toContain(n);
+    // Seat usage: some people only on seats, some on an API key and a seat (both rows, summed).
+    const seat = json.users.filter((u) => u.platforms.some((p) => p.platform === "claude-enterprise"));
+    expect(seat.some((u) => u.platforms.length === 1)).toBe(true);
+    expect(seat.some((u) => u.platforms.some((p) => p.platform === "claude"))).toBe(true);
 
     const csv = await runCli(
       ["--demo", "--sort", "cost", "--top", "3", "--days", "7", "--format", "csv"],

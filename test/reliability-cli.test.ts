@@ -67,6 +67,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
     const json = JSON.parse(res.stdout) as ReportJson;
     expect(json.platforms).toEqual([
       { platform: "claude", status: "ok", message: null },
+      { platform: "claude-enterprise", status: "skipped", message: "CLAUDE_ANALYTICS_API_KEY is not set" },
       { platform: "openai", status: "error", message: openaiMessage },
       { platform: "cursor", status: "error", message: "HTTP 401: Invalid API key" },
     ]);
@@ -126,6 +127,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
     expect(res.stderr).toMatch(/^cursor: error: HTTP 404: Resource not found$/m);
     expect((JSON.parse(res.stdout) as ReportJson).platforms.map((p) => p.status)).toEqual([
       "error",
+      "skipped",
       "error",
       "error",
     ]);

@@ -4,6 +4,13 @@ import {
   DEFAULT_ANTHROPIC_KEY,
   startAnthropicEmulator,
 } from "./anthropic/index.ts";
+import {
+  DEFAULT_ANALYTICS_KEY,
+  type EnterpriseEmulator,
+  enterpriseData,
+  type SeatRecord,
+  startEnterpriseEmulator,
+} from "./claude-enterprise/index.ts";
 import type { CursorData } from "./cursor/data.ts";
 import {
   type CursorEmulator,
@@ -20,8 +27,10 @@ export const DEFAULT_CURSOR_KEY = "crsr_test";
 export interface EmulatorSet {
   org: Org;
   /** The vendor records served, for tests that sum them independently. */
-  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; cursor: CursorData };
+  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; cursor: CursorData; enterprise: SeatRecord[] };
   anthropic: EmulatorServer;
+  /** Claude Enterprise seats; in `env` only with the `enterprise` option. */
+  enterprise: EnterpriseEmulator;
   openai: EmulatorServer;
   cursor: CursorEmulator;
   /** Keys and base URLs that point the CLI at these emulators. */
@@ -42,7 +51,9 @@ export interface EmulatorSetOptions {
   /** The generated people's email domain (default company.com). */
   domain?: string;
   /** Keys the emulators accept and the env carries, instead of the defaults (a second organisation). */
-  keys?: { anthropic?: string; openai?: string; cursor?: string };
+  keys?: { anthropic?: string; openai?: string; cursor?: string; enterprise?: string };
+  /** Put the Claude Enterprise seats emulator's key and URL in `env` (the demo does). */
+  enterprise?: boolean;
 }
 
 /**
@@ -57,14 +68,16 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     anthropic: options.keys?.anthropic ?? DEFAULT_ANTHROPIC_KEY,
     openai: options.keys?.openai ?? DEFAULT_OPENAI_KEY,
     cursor: options.keys?.cursor ?? DEFAULT_CURSOR_KEY,
+    enterprise: options.keys?.enterprise ?? DEFAULT_ANALYTICS_KEY,
   };
   const range = { since: options.since, until: options.until };
   const data = {
     anthropic: anthropicData(org, range),
     openai: openaiData(org, range),
     cursor: cursorData(org, range),
+    enterprise: enterpriseData(org, range),
   };
-  const [anthropic, openai, cursor] = await Promise.all([
+  const [anthropic, openai, cursor, enterprise] = await Promise.all([
     startAnthropicEmulator({
       records: data.anthropic,
       now: options.now,
@@ -83,11 +96,18 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
       rateLimit: options.cursorRateLimit,
       apiKeys: [keys.cursor],
     }),
+    startEnterpriseEmulator({
+      records: data.enterprise,
+      now: options.now,
+      latencyMs: options.latencyMs,
+      apiKeys: [keys.enterprise],
+    }),
   ]);
   return {
     org,
     data,
     anthropic,
+    enterprise,
     openai,
     cursor,
     env: {
@@ -97,9 +117,12 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
       OPENAI_ADMIN_BASE_URL: openai.url,
       CURSOR_ADMIN_API_KEY: keys.cursor,
       CURSOR_ADMIN_BASE_URL: cursor.url,
+      ...(options.enterprise
+        ? { CLAUDE_ANALYTICS_API_KEY: keys.enterprise, CLAUDE_ANALYTICS_BASE_URL: enterprise.url }
+        : {}),
     },
     close: async () => {
-      await Promise.all([anthropic.close(), openai.close(), cursor.close()]);
+      await Promise.all([anthropic.close(), openai.close(), cursor.close(), enterprise.close()]);
     },
   };
 }
