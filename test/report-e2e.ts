@@ -77,6 +77,16 @@ export function facts(emu: EmulatorSet): Fact[] {
       tokens: result.input_tokens + result.output_tokens,
     });
   }
+  for (const r of emu.data.codex.records) {
+    out.push({
+      platform: "codex",
+      day: r.day,
+      person: `codex:${r.userId}`,
+      model: r.model,
+      requests: r.turns,
+      tokens: r.uncached + r.cached + r.output,
+    });
+  }
   for (const e of emu.data.cursor.events) {
     if (/errored|aborted/i.test(e.kind)) continue;
     const t = e.tokenUsage;
