@@ -167,7 +167,8 @@ describe("contents", () => {
     expect(page).toContain('<p class="empty">No cost in this window.</p>');
   });
 
-  it("axis steps are 1, 2 or 5 times a power of ten", () => {
-    expect([niceStep(400), niceStep(7), niceStep(0.3), niceStep(0)]).toEqual([100, 2, 0.1, 1]);
+  it("axis steps are 1, 2 or 5 times a power of ten, whole numbers", () => {
+    expect([niceStep(400), niceStep(7), niceStep(3), niceStep(1), niceStep(0)]).toEqual([100, 2, 1, 1, 1]);
+    expect(niceStep(650_000_000)).toBe(200_000_000);
   });
 });
