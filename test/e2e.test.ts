@@ -69,13 +69,24 @@ function expected() {
     enterprise.tokens += r.uncached + r.cacheRead + r.cache5m + r.cache1h + r.output;
     enterprise.microCents += r.amount;
   }
-  return { claude, openai, cursor, enterprise };
+  // Codex seat usage: turns, text tokens, credits (integer micro-credits) at the default $0.04.
+  const codex = { requests: 0, tokens: 0, microCredits: 0, clients: {} as Record<string, number> };
+  for (const r of emu.data.codex.records) {
+    codex.requests += r.turns;
+    codex.tokens += r.uncached + r.cached + r.output;
+    codex.microCredits += r.microCredits;
+    codex.clients[`turns:${r.client}`] = (codex.clients[`turns:${r.client}`] ?? 0) + r.turns;
+  }
+  return { claude, openai, codex, cursor, enterprise };
 }
+
+/** The one note Codex prints on stderr (what its requests and costs are). */
+const CODEX_NOTE = /^codex: requests are Codex turns [^\n]*\n/m;
 
 describe("ai-usage against the emulators", () => {
   it("prints the leaderboard table (golden, 80 columns, range title)", async () => {
     const res = await runCli(RANGE, emu.env);
-    expect(res.stderr).toMatch(UNPRICED_WARNING);
+    expect(res.stderr.replace(CODEX_NOTE, "")).toMatch(UNPRICED_WARNING);
     expect(res.code).toBe(0);
     golden("table-range.txt", res.stdout);
   });
@@ -102,6 +113,7 @@ describe("ai-usage against the emulators", () => {
       { platform: "claude", status: "ok", message: null },
       { platform: "claude-enterprise", status: "ok", message: null },
       { platform: "openai", status: "ok", message: null },
+      { platform: "codex", status: "ok", message: null, ...want.codex.clients },
       { platform: "cursor", status: "ok", message: null, excludedEvents: want.cursor.excluded },
     ]);
     const seats = platformSums(json, "claude-enterprise");
@@ -115,17 +127,16 @@ describe("ai-usage against the emulators", () => {
     const cursor = platformSums(json, "cursor");
     expect([cursor.requests, cursor.tokens]).toEqual([want.cursor.requests, want.cursor.tokens]);
     expect(platformCostUsd(json, "cursor")).toBeCloseTo(want.cursor.cents / 100, 7);
-    expect(json.totals.requests).toBe(
-      want.claude.requests + want.enterprise.requests + want.openai.requests + want.cursor.requests,
-    );
-    expect(json.totals.tokens).toBe(
-      want.claude.tokens + want.enterprise.tokens + want.openai.tokens + want.cursor.tokens,
-    );
+    const codex = platformSums(json, "codex");
+    expect([codex.requests, codex.tokens]).toEqual([want.codex.requests, want.codex.tokens]);
+    // $0.04 a credit is 40 nano-dollars a micro-credit.
+    expect(platformCostUsd(json, "codex")).toBeCloseTo((want.codex.microCredits * 40) / 1e9, 7);
+    const ids = ["claude", "claude-enterprise", "openai", "codex", "cursor"] as const;
+    const wanted = [want.claude, want.enterprise, want.openai, want.codex, want.cursor];
+    expect(json.totals.requests).toBe(wanted.reduce((n, w) => n + w.requests, 0));
+    expect(json.totals.tokens).toBe(wanted.reduce((n, w) => n + w.tokens, 0));
     expect(json.totals.costUsd).toBeCloseTo(
-      platformCostUsd(json, "claude") +
-        platformCostUsd(json, "claude-enterprise") +
-        platformCostUsd(json, "openai") +
-        platformCostUsd(json, "cursor"),
+      ids.reduce((n, p) => n + platformCostUsd(json, p), 0),
       7,
     );
   });
@@ -151,6 +162,7 @@ describe("ai-usage against the emulators", () => {
       fault: { kind: "status", status: 503, headers: { "retry-after-ms": "10" } },
       times: 2,
     });
+    emu.codex.inject({ fault: { kind: "status", status: 429, headers: { "retry-after": "0" } }, times: 1 });
     emu.cursor.inject({ fault: { kind: "truncate" }, times: 1 });
     emu.cursor.inject({ fault: { kind: "status", status: 500, headers: { "retry-after": "0" } }, times: 1 });
     try {
@@ -158,7 +170,7 @@ describe("ai-usage against the emulators", () => {
       expect(faulty.code).toBe(0);
       expect(faulty.stdout).toBe(clean.stdout);
     } finally {
-      for (const s of [emu.anthropic, emu.openai, emu.cursor]) s.clearFaults();
+      for (const s of [emu.anthropic, emu.openai, emu.codex, emu.cursor]) s.clearFaults();
     }
     expect(emu.anthropic.requests.some((r) => r.status === 429)).toBe(true);
   });
@@ -186,9 +198,13 @@ describe("ai-usage against the emulators", () => {
       ANTHROPIC_ADMIN_API_KEY: "sk-ant-admin01-nope",
       CLAUDE_ANALYTICS_API_KEY: "sk-ant-api01-nope",
       OPENAI_ORG_API_KEY: "sk-admin-nope",
+      CODEX_ANALYTICS_API_KEY: "chatgpt-nope",
       CURSOR_ADMIN_API_KEY: "crsr_nope",
     });
     expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /^codex: error: HTTP 401: Incorrect API key provided\. .*— CODEX_ANALYTICS_API_KEY was not accepted: use a ChatGPT workspace Admin key .*sk-admin-…\) is refused$/m,
+    );
     expect(res.stderr).toContain("claude: error: HTTP 401: invalid x-api-key");
     expect(res.stderr).toContain("claude-enterprise: error: HTTP 401: invalid x-api-key");
     expect(res.stderr).toContain("openai: error: HTTP 401: Incorrect API key provided: [redacted]");
@@ -203,7 +219,7 @@ describe("ai-usage against the emulators", () => {
     });
     expect(one.code).toBe(0);
     expect(one.stderr).toBe(
-      "skipped (no key): claude-enterprise (set CLAUDE_ANALYTICS_API_KEY), openai (set OPENAI_ORG_API_KEY), cursor (set CURSOR_ADMIN_API_KEY)\n",
+      "skipped (no key): claude-enterprise (set CLAUDE_ANALYTICS_API_KEY), openai (set OPENAI_ORG_API_KEY), codex (set CODEX_ANALYTICS_API_KEY), cursor (set CURSOR_ADMIN_API_KEY)\n",
     );
     expect((JSON.parse(one.stdout) as ReportJson).platforms.map((p) => p.status)).toEqual([
       "ok",
@@ -216,7 +232,7 @@ describe("ai-usage against the emulators", () => {
     expect(none.code).toBe(2);
     expect(none.stdout).toBe("");
     expect(none.stderr).toBe(
-      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, CLAUDE_ANALYTICS_API_KEY, OPENAI_ORG_API_KEY, CURSOR_ADMIN_API_KEY (in the environment or .env), or try --demo\n",
+      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, CLAUDE_ANALYTICS_API_KEY, OPENAI_ORG_API_KEY, CODEX_ANALYTICS_API_KEY, CURSOR_ADMIN_API_KEY (in the environment or .env), or try --demo\n",
     );
   });
 

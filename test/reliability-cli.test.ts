@@ -69,6 +69,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
       { platform: "claude", status: "ok", message: null },
       { platform: "claude-enterprise", status: "skipped", message: "CLAUDE_ANALYTICS_API_KEY is not set" },
       { platform: "openai", status: "error", message: openaiMessage },
+      { platform: "codex", status: "skipped", message: "CODEX_ANALYTICS_API_KEY is not set" },
       { platform: "cursor", status: "error", message: "HTTP 401: Invalid API key" },
     ]);
     expect(res.stderr).toContain(`\nopenai: error: ${openaiMessage}\n`);
@@ -129,6 +130,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
       "error",
       "skipped",
       "error",
+      "skipped",
       "error",
     ]);
     expectNoStack(res.stderr);

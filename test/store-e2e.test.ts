@@ -168,7 +168,7 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     db.close();
     const rows = Object.fromEntries(stored.rows.map((r) => [String(r.platform), Number(r.n)]));
     expect(res.stdout).toBe(
-      ["claude", "claude-enterprise", "openai", "cursor"]
+      ["claude", "claude-enterprise", "openai", "codex", "cursor"]
         .map((p) =>
           p === "claude-enterprise"
             ? `${p}: skipped: CLAUDE_ANALYTICS_API_KEY is not set\n`
@@ -185,7 +185,7 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     const m2 = mark(emu);
     const again = await runCli(sync, emu.env);
     expect(again.stdout).toBe(
-      ["claude", "claude-enterprise", "openai", "cursor"]
+      ["claude", "claude-enterprise", "openai", "codex", "cursor"]
         .map((p) =>
           p === "claude-enterprise"
             ? `${p}: skipped: CLAUDE_ANALYTICS_API_KEY is not set\n`

@@ -11,6 +11,13 @@ import {
   type SeatRecord,
   startEnterpriseEmulator,
 } from "./claude-enterprise/index.ts";
+import {
+  type CodexData,
+  codexData,
+  DEFAULT_CODEX_KEY,
+  startCodexEmulator,
+  workspaceIdFor,
+} from "./codex/index.ts";
 import type { CursorData } from "./cursor/data.ts";
 import {
   type CursorEmulator,
@@ -27,11 +34,18 @@ export const DEFAULT_CURSOR_KEY = "crsr_test";
 export interface EmulatorSet {
   org: Org;
   /** The vendor records served, for tests that sum them independently. */
-  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; cursor: CursorData; enterprise: SeatRecord[] };
+  data: {
+    anthropic: ClaudeCodeRecord[];
+    openai: OpenAIData;
+    codex: CodexData;
+    cursor: CursorData;
+    enterprise: SeatRecord[];
+  };
   anthropic: EmulatorServer;
   /** Claude Enterprise seats; in `env` only with the `enterprise` option. */
   enterprise: EnterpriseEmulator;
   openai: EmulatorServer;
+  codex: EmulatorServer;
   cursor: CursorEmulator;
   /** Keys and base URLs that point the CLI at these emulators. */
   env: Record<string, string>;
@@ -51,7 +65,7 @@ export interface EmulatorSetOptions {
   /** The generated people's email domain (default company.com). */
   domain?: string;
   /** Keys the emulators accept and the env carries, instead of the defaults (a second organisation). */
-  keys?: { anthropic?: string; openai?: string; cursor?: string; enterprise?: string };
+  keys?: { anthropic?: string; openai?: string; codex?: string; cursor?: string; enterprise?: string };
   /** Put the Claude Enterprise seats emulator's key and URL in `env` (the demo does). */
   enterprise?: boolean;
 }
@@ -67,6 +81,7 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
   const keys = {
     anthropic: options.keys?.anthropic ?? DEFAULT_ANTHROPIC_KEY,
     openai: options.keys?.openai ?? DEFAULT_OPENAI_KEY,
+    codex: options.keys?.codex ?? DEFAULT_CODEX_KEY,
     cursor: options.keys?.cursor ?? DEFAULT_CURSOR_KEY,
     enterprise: options.keys?.enterprise ?? DEFAULT_ANALYTICS_KEY,
   };
@@ -74,10 +89,11 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
   const data = {
     anthropic: anthropicData(org, range),
     openai: openaiData(org, range),
+    codex: codexData(org, range),
     cursor: cursorData(org, range),
     enterprise: enterpriseData(org, range),
   };
-  const [anthropic, openai, cursor, enterprise] = await Promise.all([
+  const [anthropic, openai, codex, cursor, enterprise] = await Promise.all([
     startAnthropicEmulator({
       records: data.anthropic,
       now: options.now,
@@ -89,6 +105,13 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
       now: options.now,
       latencyMs: options.latencyMs,
       apiKeys: [keys.openai],
+    }),
+    startCodexEmulator({
+      ...data.codex,
+      now: options.now,
+      latencyMs: options.latencyMs,
+      adminKeys: [keys.codex],
+      workspaceId: workspaceIdFor(keys.codex),
     }),
     startCursorEmulator({
       ...data.cursor,
@@ -109,12 +132,16 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     anthropic,
     enterprise,
     openai,
+    codex,
     cursor,
     env: {
       ANTHROPIC_ADMIN_API_KEY: keys.anthropic,
       ANTHROPIC_ADMIN_BASE_URL: anthropic.url,
       OPENAI_ORG_API_KEY: keys.openai,
       OPENAI_ADMIN_BASE_URL: openai.url,
+      CODEX_ANALYTICS_API_KEY: keys.codex,
+      CODEX_WORKSPACE_ID: workspaceIdFor(keys.codex),
+      CODEX_ANALYTICS_BASE_URL: codex.url,
       CURSOR_ADMIN_API_KEY: keys.cursor,
       CURSOR_ADMIN_BASE_URL: cursor.url,
       ...(options.enterprise
@@ -122,7 +149,13 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
         : {}),
     },
     close: async () => {
-      await Promise.all([anthropic.close(), openai.close(), cursor.close(), enterprise.close()]);
+      await Promise.all([
+        anthropic.close(),
+        openai.close(),
+        codex.close(),
+        cursor.close(),
+        enterprise.close(),
+      ]);
     },
   };
 }
