@@ -113,7 +113,13 @@ describe("ai-usage against the emulators", () => {
       { platform: "claude", status: "ok", message: null },
       { platform: "claude-enterprise", status: "ok", message: null },
       { platform: "openai", status: "ok", message: null },
-      { platform: "codex", status: "ok", message: null, ...want.codex.clients },
+      {
+        platform: "codex",
+        status: "ok",
+        message: null,
+        ...want.codex.clients,
+        notes: [expect.stringMatching(/^requests are Codex turns/)],
+      },
       { platform: "cursor", status: "ok", message: null, excludedEvents: want.cursor.excluded },
     ]);
     const seats = platformSums(json, "claude-enterprise");
@@ -226,6 +232,7 @@ describe("ai-usage against the emulators", () => {
       "skipped",
       "skipped",
       "skipped",
+      "skipped",
     ]);
 
     const none = await runCli(RANGE, {});
@@ -307,7 +314,7 @@ describe("ai-usage against the emulators", () => {
     );
     const json = JSON.parse(res.stdout) as ReportJson & { demo: boolean; unpricedModels: string[] };
     expect(json.demo).toBe(true);
-    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok", "ok"]);
+    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok", "ok", "ok"]);
     expect(json.users.length).toBeGreaterThanOrEqual(35);
     const names = json.users.map((u) => u.user);
     expect(names).toContain("(unattributed)");

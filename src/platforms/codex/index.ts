@@ -48,20 +48,25 @@ export async function* fetchCodexBatches(
     yield { days: window.days, rows: normalizeUsage(inside, nanosPerCredit, stats), counters };
     client.onProgress?.(++done, windows.length);
   }
-  addNotes(notes, stats, client.env?.[CREDIT_PRICE_ENV]?.trim() || undefined, outside);
+  addWarnings(notes, stats, outside);
   if (perClient.size)
     client.log?.debug(
       `codex: ${[...perClient].map(([name, turns]) => `${name.slice(6)} ${turns}`).join(", ")} turns by client`,
     );
 }
 
-function addNotes(notes: FetchNotes, stats: NormalizeStats, price: string | undefined, outside: number) {
+/** What Codex numbers mean: turns, not requests; a cost estimated from credits. */
+function codexNotes(env: Readonly<Record<string, string | undefined>>): string[] {
+  const price = env[CREDIT_PRICE_ENV]?.trim();
   const rate = price
     ? `$${price} a credit (${CREDIT_PRICE_ENV})`
     : `$${DEFAULT_CREDIT_USD} a credit, the list-price equivalent (set ${CREDIT_PRICE_ENV} to your contract price)`;
-  notes.notes.push(
+  return [
     `requests are Codex turns (a prompt and the agent's work on it), not model calls; cost is estimated at ${rate} unless the API estimates it`,
-  );
+  ];
+}
+
+function addWarnings(notes: FetchNotes, stats: NormalizeStats, outside: number) {
   if (stats.tokensMissing)
     notes.warnings.push(
       `codex: ${stats.tokensMissing} person-day(s) came without token counts (not reported; shown as 0 tokens)`,
@@ -105,5 +110,6 @@ export const codex: Platform = {
     return undefined;
   },
   organization: (env) => env[WORKSPACE_ENV]?.trim() || null,
+  notes: codexNotes,
   fetchBatches: (client, ranges, notes) => fetchCodexBatches(client, ranges, notes),
 };
