@@ -16,6 +16,7 @@ function windowOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     )
     .option("--no-store", "purely live: read nothing from and write nothing to a store")
     .option("--refresh", "re-fetch every day of the window, even settled ones")
+    .option("--activity", "add what the AI produced: lines, commits, pull requests, accepted suggestions")
     .option(
       "--demo",
       "run against built-in emulated vendor APIs with a generated organisation; needs no keys",
@@ -48,7 +49,6 @@ export function buildProgram(print: (text: string) => void) {
     .option("--top <n>", "only the first n users")
     .option("--by <dim>", "what a row is: user, team, model, platform, day, week or month (default: user)")
     .option("--compare", "add the previous period of the same length and the change")
-    .option("--activity", "add what the AI produced: lines, commits, pull requests, accepted suggestions")
     // `-v` prints the version too, as many tools accept it; hidden to keep the help short.
     .addOption(new Option("-v").hideHelp())
     // The default command takes no operands: a word that is not a command is refused in
