@@ -23,6 +23,9 @@ const ENV = {
   CURSOR_ADMIN_BASE_URL: DEAD,
   CLAUDE_ANALYTICS_API_KEY: "sk-ant-api01-analytics-input",
   CLAUDE_ANALYTICS_BASE_URL: DEAD,
+  CODEX_ANALYTICS_API_KEY: "chatgpt-admin-input",
+  CODEX_WORKSPACE_ID: "7c0a3e52-4b1d-4e8f-9a6b-2f1d0c9e8b7a",
+  CODEX_ANALYTICS_BASE_URL: DEAD,
 };
 
 /** A working directory with a few awkward files in it. */
@@ -98,7 +101,7 @@ const CASES: Case[] = [
   [
     "--platform copilot",
     ["--platform", "copilot"],
-    "ai-usage: --platform must be one of claude, claude-enterprise, openai, cursor; got 'copilot'",
+    "ai-usage: --platform must be one of claude, claude-enterprise, openai, codex, cursor; got 'copilot'",
   ],
   [
     "a bad value with --verbose",
