@@ -56,6 +56,7 @@ class RetryLater extends Error {
     readonly error: PlatformError,
     readonly waitMs: number | undefined,
     readonly why: string,
+    readonly absolute = false,
   ) {
     super(error.message);
   }
@@ -99,16 +100,16 @@ export async function githubRequest(
       if (attempt === maxAttempts) break;
       const ms = retry.waitMs ?? backoff(attempt);
       if (ms > MAX_WAIT_MS) break;
-      await wait(client, ms * scale, retry.why, true);
+      // A reset time is a clock time, not a backoff: it is never scaled.
+      await wait(client, retry.absolute ? ms : ms * scale, retry.why);
     }
   }
   throw last!;
 }
 
-async function wait(client: ClientOptions, ms: number, why: string, scaled = false): Promise<void> {
-  const real = scaled ? ms : ms * (client.backoffScale ?? 1);
-  if (real > 200) client.onWait?.(real, why);
-  await sleep(real, client.signal);
+async function wait(client: ClientOptions, ms: number, why: string): Promise<void> {
+  if (ms > 200) client.onWait?.(ms, why);
+  await sleep(ms, client.signal);
 }
 
 async function attemptOnce(
@@ -162,7 +163,12 @@ async function attemptOnce(
     const after = retryAfterMs(res.headers);
     if (res.status === 403 || res.status === 429) {
       if (remaining === "0" && resetMs !== undefined)
-        throw new RetryLater(asRateLimit(error), Math.max(0, resetMs - Date.now()), "GitHub rate limit");
+        throw new RetryLater(
+          asRateLimit(error),
+          Math.max(0, resetMs - Date.now()),
+          "GitHub rate limit",
+          true,
+        );
       if (
         /secondary rate limit|rate limit exceeded|abuse/i.test(message) ||
         after !== undefined ||
