@@ -6,6 +6,7 @@ import { parseReportFile } from "../src/platforms/copilot/client.ts";
 import { copilot } from "../src/platforms/copilot/index.ts";
 import { mergeUserDays } from "../src/platforms/copilot/merge.ts";
 import { normalizeModel, normalizeUserDay } from "../src/platforms/copilot/normalize.ts";
+import { userDaySchema } from "../src/platforms/copilot/schema.ts";
 import { clientFor, collect, emulator, orgData, recordSums, reportRequests } from "./copilot-helpers.ts";
 
 let emu: CopilotEmulator | undefined;
@@ -104,7 +105,7 @@ describe("copilot rows", () => {
       },
     });
     const s = stats();
-    const rows = normalizeUserDay(r, null, s);
+    const rows = normalizeUserDay(userDaySchema.parse(r), null, s);
     const by = Object.fromEntries(rows.map((x) => [x.model, x]));
     expect(Object.keys(by).sort()).toEqual(["claude-sonnet-4.6", "gpt-5-mini", "unknown"]);
     expect(by["claude-sonnet-4.6"]!.requests).toBe(11);
@@ -129,15 +130,17 @@ describe("copilot rows", () => {
   it("CLI prompts outside the features are added; no credits is counted for the note", () => {
     const s = stats();
     const rows = normalizeUserDay(
-      base({
-        user_initiated_interaction_count: 2,
-        totals_by_cli: {
-          session_count: 1,
-          request_count: 1,
-          prompt_count: 3,
-          token_usage: { prompt_tokens_sum: 5, output_tokens_sum: 6, avg_tokens_per_request: 0 },
-        },
-      }),
+      userDaySchema.parse(
+        base({
+          user_initiated_interaction_count: 2,
+          totals_by_cli: {
+            session_count: 1,
+            request_count: 1,
+            prompt_count: 3,
+            token_usage: { prompt_tokens_sum: 5, output_tokens_sum: 6, avg_tokens_per_request: 0 },
+          },
+        }),
+      ),
       "a@b.co",
       s,
     );
