@@ -171,3 +171,51 @@ describe("copilot errors: one clear line, never retried", () => {
     expect((err as Error).message).toContain(`users-1-day 2026-06-20 file 1 line ${line}: loc_added_sum`);
   });
 });
+
+describe("copilot token kinds and hosts", () => {
+  it("a token not authorized for SAML SSO: 403, not retried, the advice says to authorize it", async () => {
+    const token = "ghp_NoSso00000000000000000000000000000000";
+    emu = await emulator({ tokens: { [token]: ["read:org", "sso-unauthorized"] } });
+    const err = (await requestsOfDay(emu, clientFor(emu, { apiKey: token })).catch(
+      (e: unknown) => e,
+    )) as ApiError;
+    expect(err.status).toBe(403);
+    expect(copilot.advice?.(403, err.vendorMessage)).toMatch(/single sign-on/);
+    expect(reportRequests(emu)).toHaveLength(1);
+  });
+
+  it("a fine-grained token: without the permission 403, with it exact", async () => {
+    const data = orgData();
+    const without = "github_pat_Without000000000000000000000";
+    const withIt = "github_pat_WithPerm000000000000000000000";
+    emu = await emulator({
+      data,
+      tokens: { [without]: ["fine-grained"], [withIt]: ["fine-grained", "copilot_metrics"] },
+    });
+    const err = (await requestsOfDay(emu, clientFor(emu, { apiKey: without })).catch(
+      (e: unknown) => e,
+    )) as ApiError;
+    expect(err.message).toBe("HTTP 403: Resource not accessible by personal access token");
+    expect(await requestsOfDay(emu, clientFor(emu, { apiKey: withIt }))).toBe(dayTotal(data));
+  });
+
+  it("a base URL with a path prefix (GHE.com, a proxy) is joined", async () => {
+    const data = orgData();
+    emu = await emulator({ data });
+    expect(await requestsOfDay(emu, clientFor(emu, { baseUrl: `${emu.url}/api/v3` }))).toBe(dayTotal(data));
+    expect(reportRequests(emu)[0]!.path).toBe("/api/v3/orgs/acme-corp/copilot/metrics/reports/users-1-day");
+  });
+
+  it("restated days: a later fetch sees the grown values, matching the records again", async () => {
+    const data = orgData(6, { since: "2026-06-20", until: "2026-06-28" });
+    emu = await emulator({ data, restate: true });
+    const recent = [{ since: "2026-06-27", until: "2026-06-28" }];
+    const sum = () =>
+      data.records.filter((r) => r.day >= "2026-06-27").reduce((s, r) => s + recordSums(r).requests, 0);
+    const first = (await collect(clientFor(emu), recent)).rows.reduce((s, r) => s + r.requests, 0);
+    expect(first).toBe(sum());
+    const second = (await collect(clientFor(emu), recent)).rows.reduce((s, r) => s + r.requests, 0);
+    expect(second).toBe(sum());
+    expect(second).toBeGreaterThan(first);
+  });
+});

@@ -13,7 +13,11 @@ export const DEFAULT_COPILOT_TOKEN = "ghp_EmulatorToken0000000000000000000000";
 
 export interface CopilotEmulatorOptions {
   data: CopilotData;
-  /** token → classic scopes; default the one token above with read:org and read:enterprise. */
+  /**
+   * token → classic scopes; default the one token above with read:org and read:enterprise.
+   * Markers: "sso-unauthorized" (SAML SSO not granted), "fine-grained" with or without
+   * "copilot_metrics" (a fine-grained token and its permission).
+   */
   tokens?: Record<string, string[]>;
   now?: () => Date;
   latencyMs?: number;
@@ -23,6 +27,7 @@ export interface CopilotEmulatorOptions {
   emptyAs204?: boolean;
   samlConfigured?: boolean;
   verifiedForbidden?: boolean;
+  restate?: boolean;
   identityPageSize?: number;
   rateLimit?: { limit: number; windowMs: number };
 }
@@ -56,6 +61,7 @@ export async function startCopilotEmulator(options: CopilotEmulatorOptions): Pro
     emptyAs204: options.emptyAs204 ?? false,
     samlConfigured: options.samlConfigured ?? true,
     verifiedForbidden: options.verifiedForbidden ?? false,
+    restate: options.restate ?? false,
     identityPageSize: options.identityPageSize ?? 100,
     rateLimit: options.rateLimit ?? { limit: 5000, windowMs: 3_600_000 },
     used: new Map(),

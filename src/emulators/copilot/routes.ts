@@ -25,6 +25,8 @@ export interface CopilotState {
   emptyAs204: boolean;
   samlConfigured: boolean;
   verifiedForbidden: boolean;
+  /** Recent days grow on every call (the stored records change with them). */
+  restate: boolean;
   identityPageSize: number;
   /** Primary limit: requests per window per token. */
   rateLimit: { limit: number; windowMs: number };
@@ -84,7 +86,18 @@ export function copilotHandler(state: CopilotState): Handler {
         "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
         limit.headers,
       );
-    const headers = { ...limit.headers, "x-oauth-scopes": scopes.join(", ") };
+    if (scopes.includes("sso-unauthorized"))
+      return fail(
+        403,
+        "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.",
+        {
+          ...limit.headers,
+          "x-github-sso": "required; url=https://github.com/orgs/acme-corp/sso?authorization_request=EMU",
+        },
+      );
+    const fineGrained = auth[1]!.startsWith("github_pat_");
+    const headers: Record<string, string> = { ...limit.headers };
+    if (!fineGrained) headers["x-oauth-scopes"] = scopes.join(", ");
     const answer = graphql
       ? { status: 200, body: graphqlAnswer(state, scopes, req.body) }
       : req.method !== "GET"
@@ -131,13 +144,18 @@ function usersReport(
   kind: "org" | "enterprise",
   name: string,
 ): EmulatorResponse {
+  const accepted = kind === "org" ? "read:org" : "manage_billing:copilot, read:enterprise";
+  if (scopes.includes("fine-grained") && !scopes.includes("copilot_metrics"))
+    return fail(403, "Resource not accessible by personal access token", {
+      "x-accepted-github-permissions": "organization_copilot_metrics=read",
+    });
   // GitHub hides what a token may not see: a missing scope looks like a missing organisation.
   const allowed =
     kind === "org"
-      ? scopes.includes("read:org")
+      ? scopes.includes("read:org") || scopes.includes("copilot_metrics")
       : scopes.some((s) => s === "read:enterprise" || s === "manage_billing:copilot");
   const exists = kind === "org" ? name.toLowerCase() === state.data.org : name === state.data.enterprise;
-  if (!allowed || !exists) return fail(404);
+  if (!allowed || !exists) return fail(404, undefined, { "x-accepted-oauth-scopes": accepted });
   if (!state.policyEnabled)
     return fail(
       state.policyStatus,
@@ -150,6 +168,9 @@ function usersReport(
   const start = kind === "org" ? ORG_START : ENTERPRISE_START;
   const inRange = day >= start && day <= addDays(today, -2) && day > addDays(today, -366);
   const records = inRange ? (state.byDay.get(day) ?? []) : [];
+  // GitHub restates the last days while they finalise: each call sees a little more (copilot.md §3.10).
+  if (state.restate && day > addDays(today, -5))
+    for (const r of records) r.user_initiated_interaction_count += 1;
   if (records.length === 0) {
     if (kind === "org" && state.emptyAs204) return { status: 204, body: undefined };
     return { status: 200, body: { download_links: [], report_day: day } };
@@ -164,7 +185,11 @@ function usersReport(
   const links = splitDay(scoped, state.filesPerDay).map((text, i) =>
     state.files.publish(`${kind}-${day}-${id}-${i + 1}`, text),
   );
-  return { status: 200, body: { download_links: links, report_day: day } };
+  return {
+    status: 200,
+    body: { download_links: links, report_day: day },
+    headers: { "x-accepted-oauth-scopes": accepted },
+  };
 }
 
 function rateHeaders(state: CopilotState, token: string, resource: string) {
