@@ -56,11 +56,13 @@ export async function* fetchCopilotBatches(
   const asked = days.filter((d) => d >= start && d < today);
   const beforeStart = days.filter((d) => d < start).length;
   const stats: NormalizeStats = { withoutCredits: 0, overSplit: 0 };
+  const unresolved = new Set<string>();
   let stray = 0;
   let done = 0;
   try {
     for (const day of days) if (!asked.includes(day)) yield { days: [day], rows: [] };
     done = days.length - asked.length;
+    if (done > 0) options.onProgress?.(done, days.length);
     const sources = asked.map(
       (day) =>
         async function* (): AsyncGenerator<FetchedDay> {
@@ -71,7 +73,11 @@ export async function* fetchCopilotBatches(
       const inDay = userDays.filter((u) => u.day === day);
       stray += userDays.length - inDay.length;
       const emailOf = await resolver.resolve(inDay.map((u) => u.user_login));
-      const rows = inDay.flatMap((u) => normalizeUserDay(u, emailOf(u.user_login), stats));
+      const rows = inDay.flatMap((u) => {
+        const email = emailOf(u.user_login);
+        if (!email) unresolved.add(u.user_login.trim().toLowerCase());
+        return normalizeUserDay(u, email, stats);
+      });
       options.onProgress?.(++done, days.length);
       yield { days: [day], rows };
     }
@@ -81,6 +87,15 @@ export async function* fetchCopilotBatches(
   notes.notes.push(
     "copilot: requests are user-initiated prompts; tokens are Copilot CLI only; cost is ai_credits_used × $0.01 (estimated, a consumption signal, not the bill)",
   );
+  if (unresolved.size > 0) {
+    const some = [...unresolved]
+      .sort()
+      .slice(0, 5)
+      .map((l) => `github:${l}`);
+    notes.notes.push(
+      `copilot: ${unresolved.size} GitHub login(s) have no known email (${some.join(", ")}${unresolved.size > 5 ? ", …" : ""}); map them to people in the aliases file`,
+    );
+  }
   if (stats.withoutCredits > 0)
     notes.notes.push(
       `copilot: ${stats.withoutCredits} user-day(s) have no ai_credits_used (reported from ${CREDITS_START}); their cost counts as $0`,
