@@ -108,6 +108,21 @@ describe("copilot faults end exact or in a clear error", () => {
     expect(emu.requests.filter((r) => r.status === 403).length).toBeLessThanOrEqual(1);
   }, 20_000);
 
+  it.each([
+    [403, undefined],
+    [429, 1],
+  ])(
+    "secondary limits every third request (%i, retry-after %s): exact over the window",
+    async (status, retryAfter) => {
+      const data = orgData();
+      emu = await emulator({ data, secondaryLimit: { every: 3, status, retryAfter } });
+      const { rows } = await collect(clientFor(emu, { cache: undefined }));
+      const want = data.records.reduce((s, r) => s + recordSums(r).requests, 0);
+      expect(rows.reduce((s, r) => s + r.requests, 0)).toBe(want);
+      expect(emu.requests.filter((r) => r.status === status).length).toBeGreaterThan(0);
+    },
+  );
+
   it("a 5xx that never ends: the error after the attempts", async () => {
     emu = await emulator();
     emu.inject({ fault: { kind: "status", status: 502 }, path: "/users-1-day" });

@@ -28,6 +28,7 @@ export interface CopilotEmulatorOptions {
   samlConfigured?: boolean;
   verifiedForbidden?: boolean;
   restate?: boolean;
+  secondaryLimit?: { every: number; status: number; retryAfter?: number };
   identityPageSize?: number;
   rateLimit?: { limit: number; windowMs: number };
 }
@@ -62,6 +63,7 @@ export async function startCopilotEmulator(options: CopilotEmulatorOptions): Pro
     samlConfigured: options.samlConfigured ?? true,
     verifiedForbidden: options.verifiedForbidden ?? false,
     restate: options.restate ?? false,
+    secondaryLimit: options.secondaryLimit && { ...options.secondaryLimit, seen: 0 },
     identityPageSize: options.identityPageSize ?? 100,
     rateLimit: options.rateLimit ?? { limit: 5000, windowMs: 3_600_000 },
     used: new Map(),

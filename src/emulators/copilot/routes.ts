@@ -25,6 +25,8 @@ export interface CopilotState {
   emptyAs204: boolean;
   samlConfigured: boolean;
   verifiedForbidden: boolean;
+  /** Every `every`-th request hits a secondary limit (403 or 429, with or without retry-after). */
+  secondaryLimit?: { every: number; status: number; retryAfter?: number; seen: number };
   /** Recent days grow on every call (the stored records change with them). */
   restate: boolean;
   identityPageSize: number;
@@ -85,6 +87,16 @@ export function copilotHandler(state: CopilotState): Handler {
         403,
         "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
         limit.headers,
+      );
+    const sl = state.secondaryLimit;
+    if (sl && ++sl.seen % sl.every === 0)
+      return fail(
+        sl.status,
+        "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
+        {
+          ...limit.headers,
+          ...(sl.retryAfter === undefined ? {} : { "retry-after": String(sl.retryAfter) }),
+        },
       );
     if (scopes.includes("sso-unauthorized"))
       return fail(
