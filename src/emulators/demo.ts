@@ -15,6 +15,7 @@ export async function startDemo(window: { since: string; until: string; now: Dat
     seed: DEMO_SEED,
     people: DEMO_PEOPLE,
     now: () => window.now,
+    copilot: true,
   });
   return { env: set.env, close: set.close };
 }

@@ -4,6 +4,14 @@ import {
   DEFAULT_ANTHROPIC_KEY,
   startAnthropicEmulator,
 } from "./anthropic/index.ts";
+import {
+  type CopilotData,
+  type CopilotEmulator,
+  copilotData,
+  DEFAULT_COPILOT_TOKEN,
+  EMULATED_ORG,
+  startCopilotEmulator,
+} from "./copilot/index.ts";
 import type { CursorData } from "./cursor/data.ts";
 import {
   type CursorEmulator,
@@ -20,10 +28,12 @@ export const DEFAULT_CURSOR_KEY = "crsr_test";
 export interface EmulatorSet {
   org: Org;
   /** The vendor records served, for tests that sum them independently. */
-  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; cursor: CursorData };
+  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; cursor: CursorData; copilot?: CopilotData };
   anthropic: EmulatorServer;
   openai: EmulatorServer;
   cursor: CursorEmulator;
+  /** Present with `copilot: true`. */
+  copilot?: CopilotEmulator;
   /** Keys and base URLs that point the CLI at these emulators. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -39,6 +49,8 @@ export interface EmulatorSetOptions {
   now?: () => Date;
   latencyMs?: number;
   cursorRateLimit?: CursorEmulatorOptions["rateLimit"];
+  /** Also emulate GitHub Copilot (its env variables join `env`). */
+  copilot?: boolean;
 }
 
 /**
@@ -53,17 +65,21 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     openai: openaiData(org, range),
     cursor: cursorData(org, range),
   };
-  const [anthropic, openai, cursor] = await Promise.all([
+  const copilotRecords = options.copilot ? copilotData(org, range) : undefined;
+  const [anthropic, openai, cursor, copilot] = await Promise.all([
     startAnthropicEmulator({ records: data.anthropic, now: options.now, latencyMs: options.latencyMs }),
     startOpenAIEmulator({ ...data.openai, now: options.now, latencyMs: options.latencyMs }),
     startCursorEmulator({ ...data.cursor, latencyMs: options.latencyMs, rateLimit: options.cursorRateLimit }),
+    copilotRecords &&
+      startCopilotEmulator({ data: copilotRecords, now: options.now, latencyMs: options.latencyMs }),
   ]);
   return {
     org,
-    data,
+    data: { ...data, copilot: copilotRecords },
     anthropic,
     openai,
     cursor,
+    copilot,
     env: {
       ANTHROPIC_ADMIN_API_KEY: DEFAULT_ANTHROPIC_KEY,
       ANTHROPIC_ADMIN_BASE_URL: anthropic.url,
@@ -71,9 +87,14 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
       OPENAI_ADMIN_BASE_URL: openai.url,
       CURSOR_ADMIN_API_KEY: DEFAULT_CURSOR_KEY,
       CURSOR_ADMIN_BASE_URL: cursor.url,
+      ...(copilot && {
+        COPILOT_METRICS_TOKEN: DEFAULT_COPILOT_TOKEN,
+        COPILOT_API_BASE_URL: copilot.url,
+        COPILOT_ORG: EMULATED_ORG,
+      }),
     },
     close: async () => {
-      await Promise.all([anthropic.close(), openai.close(), cursor.close()]);
+      await Promise.all([anthropic.close(), openai.close(), cursor.close(), copilot?.close()]);
     },
   };
 }
