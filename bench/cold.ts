@@ -1,11 +1,15 @@
 import { DEFAULT_CURSOR_KEY, type EmulatorSet, startEmulators } from "../src/emulators/index.ts";
 import type { LoggedRequest } from "../src/emulators/server.ts";
 import { createCursorPlatform } from "../src/platforms/cursor/index.ts";
-import type { FetchNotes } from "../src/platforms/types.ts";
+import type {} from "../src/platforms/types.ts";
 import { addDays } from "../src/usage/days.ts";
-import type { PlatformId } from "../src/usage/types.ts";
+import { fetchUsage, newNotes, type TestNotes } from "../test/batches.ts";
 import { type Bound, claudeBound, cursorBound, openaiBound, type RateLimit, type Window } from "./bounds.ts";
 import { CLI, parseReport, runNode } from "./cli.ts";
+
+/** The platforms this benchmark measures. */
+type PlatformId = "claude" | "openai" | "cursor";
+
 import { median, say } from "./stats.ts";
 
 /** The last day of every benchmark window, and the pinned clock: late on that day, UTC. */
@@ -181,7 +185,7 @@ async function scaledCursor(config: ColdConfig, runs: number, scale: number): Pr
     const set = await start(config, limit.windowMs);
     try {
       out.bound = cursorBound(set.data.cursor.events, w, LATENCY_MS, limit);
-      const notes: FetchNotes = { warnings: [], counters: {} };
+      const notes: TestNotes = newNotes();
       const client = {
         baseUrl: set.cursor.url,
         apiKey: DEFAULT_CURSOR_KEY,
@@ -190,7 +194,7 @@ async function scaledCursor(config: ColdConfig, runs: number, scale: number): Pr
       };
       const started = performance.now();
       let rows = 0;
-      for await (const _ of platform.fetchUsage(client, [{ since: w.since, until: w.until }], notes)) rows++;
+      for await (const _ of fetchUsage(platform, client, [{ since: w.since, until: w.until }], notes)) rows++;
       out.wallRuns.push(performance.now() - started);
       if (rows === 0 || notes.warnings.length > 0)
         throw new Error(`cursor in-process: ${rows} rows, ${notes.warnings.join("; ")}`);

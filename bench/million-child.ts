@@ -5,10 +5,11 @@
  * limiter holds Cursor to 60 requests a minute, so a million events (1,000 pages) take 17 minutes.
  */
 import { createCursorPlatform } from "../src/platforms/cursor/index.ts";
-import type { FetchNotes } from "../src/platforms/types.ts";
+import type {} from "../src/platforms/types.ts";
 import { renderJson } from "../src/render/json.ts";
 import { Aggregator } from "../src/usage/aggregate.ts";
 import { daysBetween } from "../src/usage/days.ts";
+import { fetchUsage, newNotes, type TestNotes } from "../test/batches.ts";
 
 const env = process.env;
 const since = env.BENCH_SINCE ?? "";
@@ -16,7 +17,7 @@ const until = env.BENCH_UNTIL ?? "";
 const now = new Date(env.AI_USAGE_NOW ?? "");
 
 const platform = createCursorPlatform({ requestsPerWindow: 1_000_000 });
-const notes: FetchNotes = { warnings: [], counters: {} };
+const notes: TestNotes = newNotes();
 const aggregator = new Aggregator();
 const client = {
   baseUrl: env.CURSOR_ADMIN_BASE_URL ?? "",
@@ -24,7 +25,7 @@ const client = {
   fetch: globalThis.fetch,
   now: () => now,
 };
-for await (const row of platform.fetchUsage(client, [{ since, until }], notes)) aggregator.add(row);
+for await (const row of fetchUsage(platform, client, [{ since, until }], notes)) aggregator.add(row);
 for (const warning of notes.warnings) process.stderr.write(`${warning}\n`);
 const report = aggregator.build({
   window: { since, until, days: daysBetween(since, until).length },

@@ -27,7 +27,6 @@ async function main(argv: string[]): Promise<number> {
     cwd: process.cwd(),
     now: new Date(),
     signal: controller.signal,
-    fetch: globalThis.fetch,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     stderrIsTTY: Boolean(process.stderr.isTTY),
@@ -47,8 +46,12 @@ async function main(argv: string[]): Promise<number> {
   });
   program.exitOverride();
   sync.exitOverride();
-  // Commander echoes what was typed, which may be a pasted key.
-  const output = { writeErr: (s: string) => io.stderr(redact(s.replace(/^error: /, "ai-usage: "))) };
+  // Commander echoes what was typed (`unknown option '--key=…'`), which may be a pasted key: the
+  // value after `=` is never repeated.
+  const output = {
+    writeErr: (s: string) =>
+      io.stderr(redact(s.replace(/^error: /, "ai-usage: ").replace(/'(--?[\w-]+)=[^']*'/g, "'$1=…'"))),
+  };
   program.configureOutput(output);
   sync.configureOutput(output);
   try {

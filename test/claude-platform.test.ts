@@ -8,9 +8,10 @@ import {
 import { generateOrg } from "../src/emulators/org.ts";
 import type { EmulatorServer } from "../src/emulators/server.ts";
 import { AuthenticationError, PagingError, ResponseShapeError } from "../src/http/errors.ts";
-import { claude, fetchClaudeUsage } from "../src/platforms/claude/index.ts";
-import type { ClientOptions, DayRange, FetchNotes } from "../src/platforms/types.ts";
+import { claude, fetchClaudeBatches } from "../src/platforms/claude/index.ts";
+import type { ClientOptions, DayRange } from "../src/platforms/types.ts";
 import type { UsageRow } from "../src/usage/types.ts";
+import { fetchUsage, newNotes, rowsOf, type TestNotes } from "./batches.ts";
 
 const KEY = "sk-ant-admin01-test";
 const NOW = () => new Date("2026-03-20T12:00:00Z");
@@ -114,9 +115,10 @@ function client(over: Partial<ClientOptions> = {}): ClientOptions {
   };
 }
 
-async function collect(opts: ClientOptions = client(), notes: FetchNotes = { warnings: [], counters: {} }) {
+async function collect(opts: ClientOptions = client(), notes: TestNotes = newNotes()) {
   const rows: UsageRow[] = [];
-  for await (const row of fetchClaudeUsage(opts, RANGES, notes, { pageLimit: 2 })) rows.push(row);
+  for await (const row of rowsOf(fetchClaudeBatches(opts, RANGES, notes, { pageLimit: 2 }), notes))
+    rows.push(row);
   return rows.sort((a, b) =>
     `${a.day}${a.identity}${a.model}`.localeCompare(`${b.day}${b.identity}${b.model}`),
   );
@@ -320,8 +322,7 @@ describe("claude platform: streaming, concurrency, generated org", () => {
     };
     const opts = { baseUrl: orgServer.url, apiKey: KEY, fetch: counting, now: NOW };
     let startedAtFirstRow: number | undefined;
-    for await (const _row of claude.fetchUsage(opts, [range], { warnings: [], counters: {} }))
-      startedAtFirstRow ??= started;
+    for await (const _row of fetchUsage(claude, opts, [range], newNotes())) startedAtFirstRow ??= started;
     expect(peak).toBe(4);
     expect(started).toBe(10);
     expect(startedAtFirstRow).toBeLessThan(10);
@@ -330,7 +331,7 @@ describe("claude platform: streaming, concurrency, generated org", () => {
   it("matches the generated records exactly and merges messy emails", async () => {
     const rows: UsageRow[] = [];
     const opts = { baseUrl: orgServer.url, apiKey: KEY, fetch: globalThis.fetch, now: NOW };
-    for await (const row of claude.fetchUsage(opts, [range], { warnings: [], counters: {} })) rows.push(row);
+    for await (const row of fetchUsage(claude, opts, [range], newNotes())) rows.push(row);
     const models = records.flatMap((r) => r.model_breakdown);
     expect(totals(rows)).toEqual({
       requests: records.reduce((s, r) => s + r.core_metrics.num_sessions, 0),

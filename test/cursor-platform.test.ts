@@ -10,8 +10,9 @@ import { cursorSyntheticEvents } from "../src/emulators/cursor/source.ts";
 import { generateOrg } from "../src/emulators/org.ts";
 import { AuthenticationError, PermissionDeniedError } from "../src/http/errors.ts";
 import { type CursorTuning, createCursorPlatform } from "../src/platforms/cursor/index.ts";
-import type { DayRange, FetchNotes } from "../src/platforms/types.ts";
+import type { DayRange } from "../src/platforms/types.ts";
 import type { UsageRow } from "../src/usage/types.ts";
+import { fetchUsage, newNotes, type TestNotes } from "./batches.ts";
 
 const KEY = "crsr_test";
 const NOW = new Date("2026-06-01T00:00:00Z");
@@ -24,7 +25,7 @@ afterEach(async () => {
 });
 
 async function run(server: CursorEmulator, ranges: DayRange[], tuning: CursorTuning = {}, apiKey = KEY) {
-  const notes: FetchNotes = { warnings: [], counters: {} };
+  const notes: TestNotes = newNotes();
   const progress: [number, number][] = [];
   const rows: UsageRow[] = [];
   const platform = createCursorPlatform({ requestsPerWindow: 1000, windowMs: 100, ...tuning });
@@ -36,7 +37,7 @@ async function run(server: CursorEmulator, ranges: DayRange[], tuning: CursorTun
     backoffScale: 0.001,
     onProgress: (done: number, total: number) => progress.push([done, total]),
   };
-  for await (const row of platform.fetchUsage(options, ranges, notes)) rows.push(row);
+  for await (const row of fetchUsage(platform, options, ranges, notes)) rows.push(row);
   return { rows, notes, progress };
 }
 

@@ -150,7 +150,7 @@ describe("ai-usage against the emulators", () => {
       CURSOR_ADMIN_API_KEY: "crsr_wrong_key_123",
     });
     expect(res.code).toBe(0);
-    expect(res.stderr).toContain("cursor: error: HTTP 401: Invalid API key\n");
+    expect(res.stderr).toContain("cursor: error: HTTP 401: Invalid API key — check CURSOR_ADMIN_API_KEY");
     const json = JSON.parse(res.stdout) as ReportJson;
     expect(json.platforms[2]).toEqual({
       platform: "cursor",
@@ -182,7 +182,7 @@ describe("ai-usage against the emulators", () => {
     });
     expect(one.code).toBe(0);
     expect(one.stderr).toBe(
-      "openai: skipped, OPENAI_ORG_API_KEY is not set\ncursor: skipped, CURSOR_ADMIN_API_KEY is not set\n",
+      "skipped (no key): openai (set OPENAI_ORG_API_KEY), cursor (set CURSOR_ADMIN_API_KEY)\n",
     );
     expect((JSON.parse(one.stdout) as ReportJson).platforms.map((p) => p.status)).toEqual([
       "ok",
@@ -292,17 +292,13 @@ describe("ai-usage against the emulators", () => {
     ).toEqual(new Set(["1", "2", "3"]));
   });
 
-  it("a failure after the demo emulators started still exits promptly with code 2", async () => {
+  it("the demo never opens the user's store, not even one named with --store", async () => {
     const cwd = tempDir();
-    writeFileSync(join(cwd, "not-a-dir"), "");
-    const res = await runCli(
-      ["--demo", "--store", join(cwd, "not-a-dir", "h.db")],
-      {},
-      { cwd, timeoutMs: 15_000 },
-    );
-    expect(res.signal).toBeNull();
-    expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/^demo: .*\nai-usage: cannot open history store .*not-a-dir\/h\.db/);
+    const path = join(cwd, "history.db");
+    const res = await runCli(["--demo", "--json", "--store", path], { AI_USAGE_STORE: path }, { cwd });
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).demo).toBe(true);
+    expect(existsSync(path)).toBe(false);
   });
 
   const bun = process.env.BUN_BIN;

@@ -1,5 +1,5 @@
 import type { Fault, LoggedRequest } from "../src/emulators/server.ts";
-import type { PlatformId } from "../src/usage/types.ts";
+import type { PlatformId } from "./matrix.ts";
 
 /** Fault builders and request-log helpers shared by the reliability tests. */
 

@@ -1,3 +1,5 @@
+import { errorMessage } from "../src/platforms/openai/schema.ts";
+import "../src/platforms/registry.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import { type EmulatorServer, startServer } from "../src/emulators/server.ts";
 import {
@@ -12,7 +14,8 @@ import {
 } from "../src/http/errors.ts";
 import { nextCursor, paginateCursor } from "../src/http/paging.ts";
 import { redact, registerSecret } from "../src/http/redact.ts";
-import { backoff, joinUrl, requestJson, retryAfterMs } from "../src/http/request.ts";
+import { joinUrl, requestJson } from "../src/http/request.ts";
+import { backoff, retryAfterMs } from "../src/http/retry.ts";
 
 const KEY = "sk-admin-SECRETKEY0123456789abcdef";
 let server: EmulatorServer | undefined;
@@ -44,13 +47,14 @@ function get(url: string, extra: Record<string, unknown> = {}) {
     },
     path: "/v1/thing",
     headers: { authorization: `Bearer ${KEY}` },
+    errorMessage,
   });
 }
 
 describe("requestJson", () => {
   it("returns the parsed body and the request id", async () => {
     const s = await start({ hello: "world" });
-    await expect(get(s.url)).resolves.toEqual({
+    await expect(get(s.url)).resolves.toMatchObject({
       status: 200,
       body: { hello: "world" },
       requestId: "req_123",

@@ -1,3 +1,4 @@
+import "../src/platforms/registry.ts";
 import { expect } from "vitest";
 import {
   anthropicData,
@@ -10,10 +11,12 @@ import { type OpenAIData, openaiData, startOpenAIEmulator } from "../src/emulato
 import { generateOrg } from "../src/emulators/org.ts";
 import type { EmulatorServer } from "../src/emulators/server.ts";
 import type { Logger } from "../src/log.ts";
+import { claude } from "../src/platforms/claude/index.ts";
 import { createCursorPlatform } from "../src/platforms/cursor/index.ts";
-import { platforms } from "../src/platforms/index.ts";
-import type { ClientOptions, DayRange, FetchNotes, Platform } from "../src/platforms/types.ts";
-import type { PlatformId, UsageRow } from "../src/usage/types.ts";
+import { openai } from "../src/platforms/openai/index.ts";
+import type { ClientOptions, DayRange, Platform } from "../src/platforms/types.ts";
+import type { UsageRow } from "../src/usage/types.ts";
+import { fetchUsage, newNotes, type TestNotes } from "./batches.ts";
 import { type CliResult, NOW, type RunOptions, runCli } from "./cli.ts";
 
 /**
@@ -41,6 +44,8 @@ const ALL_KEYS = [...Object.values(KEYS), ...Object.values(WRONG_KEYS), ...Objec
 
 export const RANGE: DayRange = { since: "2026-11-01", until: "2026-11-07" };
 export const CLI_RANGE = ["--since", RANGE.since, "--until", RANGE.until, "--no-store"];
+/** The platforms the matrix covers. */
+export type PlatformId = "claude" | "openai" | "cursor";
 export const PLATFORM_IDS: PlatformId[] = ["claude", "openai", "cursor"];
 
 /** Every text a test saw come out of the tool; scanned once per file in afterAll. */
@@ -142,11 +147,12 @@ export function server(v: Vendors, id: PlatformId): EmulatorServer {
 
 // The Cursor client's own limiter (60/min) would make a fault matrix crawl; the emulator runs unlimited.
 const fastCursor = createCursorPlatform({ requestsPerWindow: 10_000, windowMs: 100 });
-const platformFor = (id: PlatformId): Platform => (id === "cursor" ? fastCursor : platforms[id]);
+const platformFor = (id: PlatformId): Platform =>
+  id === "cursor" ? fastCursor : id === "claude" ? claude : openai;
 
 export interface FetchResult {
   rows: UsageRow[];
-  notes: FetchNotes;
+  notes: TestNotes;
   error?: Error;
   ms: number;
 }
@@ -158,7 +164,7 @@ export async function fetchPlatform(
   out: OutputLog,
   overrides: Partial<ClientOptions> = {},
 ): Promise<FetchResult> {
-  const notes: FetchNotes = { warnings: [], counters: {} };
+  const notes: TestNotes = newNotes();
   const options: ClientOptions = {
     baseUrl: server(v, id).url,
     apiKey: KEYS[id],
@@ -173,7 +179,7 @@ export async function fetchPlatform(
   const rows: UsageRow[] = [];
   const started = Date.now();
   try {
-    for await (const row of platformFor(id).fetchUsage(options, [RANGE], notes)) rows.push(row);
+    for await (const row of fetchUsage(platformFor(id), options, [RANGE], notes)) rows.push(row);
   } catch (err) {
     out.add(String(err), (err as Error).stack ?? "");
     return { rows, notes, error: err as Error, ms: Date.now() - started };

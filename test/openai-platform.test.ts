@@ -1,3 +1,4 @@
+import "../src/platforms/registry.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   completionsResult,
@@ -12,8 +13,9 @@ import type { EmulatorServer } from "../src/emulators/server.ts";
 import { AuthenticationError, ResponseShapeError, ServerError } from "../src/http/errors.ts";
 import { fetchUsageBuckets, usageSlices } from "../src/platforms/openai/client.ts";
 import { openai } from "../src/platforms/openai/index.ts";
-import type { ClientOptions, DayRange, FetchNotes } from "../src/platforms/types.ts";
+import type { ClientOptions, DayRange } from "../src/platforms/types.ts";
 import type { UsageRow } from "../src/usage/types.ts";
+import { fetchUsage, newNotes, type TestNotes } from "./batches.ts";
 
 const KEY = "sk-admin-test";
 type Page = { data: Array<{ results: Array<Record<string, unknown> & { model?: string }> }> };
@@ -79,9 +81,9 @@ function client(extra: Partial<ClientOptions> = {}): ClientOptions {
   };
 }
 async function collect(options: ClientOptions, ranges = RANGE) {
-  const notes: FetchNotes = { warnings: [], counters: {} };
+  const notes: TestNotes = newNotes();
   const rows: UsageRow[] = [];
-  for await (const row of openai.fetchUsage(options, ranges, notes)) rows.push(row);
+  for await (const row of fetchUsage(openai, options, ranges, notes)) rows.push(row);
   rows.sort((a, b) => `${a.day}${a.identity}${a.model}`.localeCompare(`${b.day}${b.identity}${b.model}`));
   return { rows, notes };
 }

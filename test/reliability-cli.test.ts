@@ -71,7 +71,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
       { platform: "cursor", status: "error", message: "HTTP 401: Invalid API key" },
     ]);
     expect(res.stderr).toContain(`\nopenai: error: ${openaiMessage}\n`);
-    expect(res.stderr).toMatch(/^cursor: error: HTTP 401: Invalid API key$/m);
+    expect(res.stderr).toMatch(/^cursor: error: HTTP 401: Invalid API key — check CURSOR_ADMIN_API_KEY/m);
     expect(platformSums(json, "claude")).toEqual(expectedSums(v.data).claude);
     expect(json.totals.requests).toBe(expectedSums(v.data).claude.requests);
     expectNoStack(res.stderr);
@@ -118,7 +118,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
     }).finally(v.clearFaults);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(
-      /^claude: error: HTTP 403: This endpoint requires an Admin API key\.( \(request id req_\w+\))?$/m,
+      /^claude: error: HTTP 403: This endpoint requires an Admin API key\.( \(request id req_\w+\))? — use an Admin API key/m,
     );
     expect(res.stderr).toMatch(
       /^openai: error: HTTP 403: You have insufficient permissions .*api\.usage\.read/m,

@@ -22,7 +22,7 @@ import {
 } from "../src/http/errors.ts";
 import { DEFAULT_MAX_ATTEMPTS } from "../src/http/request.ts";
 import type { ClientOptions } from "../src/platforms/types.ts";
-import type { PlatformId, UsageRow } from "../src/usage/types.ts";
+import type { UsageRow } from "../src/usage/types.ts";
 import {
   brokenField,
   maxRepeats,
@@ -39,6 +39,7 @@ import {
   NON_ADMIN_KEYS,
   OutputLog,
   PLATFORM_IDS,
+  type PlatformId,
   server,
   sorted,
   startVendors,

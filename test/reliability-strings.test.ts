@@ -227,7 +227,9 @@ it("a hostile vendor error message: one clean stderr line, kept exactly in JSON"
   v.cursor.inject({ fault: { kind: "status", status: 403, message } });
   const res = await runRecorded(out, [...CLI_RANGE, "--json"], v.env).finally(() => v.clearFaults());
   expect(res.code).toBe(0);
-  expect(res.stderr).toMatch(/^cursor: error: HTTP 403: Enterprise access required \| evil$/m);
+  expect(res.stderr).toMatch(
+    /^cursor: error: HTTP 403: Enterprise access required \| evil — the Admin API is for Enterprise teams; ask a team admin$/m,
+  );
   expect(res.stderr).not.toMatch(UNSAFE);
   const json = JSON.parse(res.stdout) as { platforms: Array<{ platform: string; message: string | null }> };
   expect(json.platforms.find((p) => p.platform === "cursor")!.message).toBe(`HTTP 403: ${message}`);

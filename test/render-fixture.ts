@@ -1,6 +1,6 @@
+import { platformLabel } from "../src/platforms/registry.ts";
 import type { PlatformUsage, Report, Totals, UserUsage } from "../src/usage/report.ts";
 import type { PlatformId } from "../src/usage/types.ts";
-import { PLATFORM_LABELS } from "../src/usage/types.ts";
 
 /** Hand-built Reports for the renderer tests. */
 
@@ -52,7 +52,7 @@ export function user(
     user: name,
     email,
     ...sumOf(platforms),
-    tools: platforms.map((p) => PLATFORM_LABELS[p.platform]),
+    tools: platforms.map((p) => platformLabel(p.platform)),
     platforms,
   };
 }

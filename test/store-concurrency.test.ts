@@ -7,6 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/index.ts";
 import { fileUrl } from "../src/store/sqlite.ts";
 
+/** Every test row belongs to one organisation unless a test says otherwise. */
+const src = (platform: string) => ({ platform, org: "org:test" });
+
 // Real processes against one file: test/fixtures/store-writer.ts replaces the same days in a loop,
 // tagging every row and fetch record of generation g of writer w with w*1e6+g.
 const WRITER = resolve(import.meta.dirname, "fixtures", "store-writer.ts");
@@ -141,7 +144,7 @@ describe("store under concurrent and killed processes", () => {
     // Through the Store API the totals match the fetch records exactly.
     const store = await openStore(path);
     let requests = 0;
-    for await (const r of store.readRows(["cursor"], "2025-06-01", "2025-06-09")) requests += r.requests;
+    for await (const r of store.readRows([src("cursor")], "2025-06-01", "2025-06-09")) requests += r.requests;
     await store.close();
     let expected = 0;
     for (const m of markers.values()) expected += m * rowsFor(base, m % 1e6);

@@ -16,6 +16,7 @@ import {
   modeOf,
   noRequests,
   reportJson,
+  revisingVendors,
   storeIsConsistent,
 } from "./store-helpers.ts";
 
@@ -135,22 +136,25 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
   }) => {
     const before = await emulators({ seed: 1 });
     const after = await emulators({ seed: 2 });
+    const vendors = await revisingVendors(before, after);
     const store = join(tempDir(), "h.db");
     const week = ["--days", "7", "--store", store];
-    await reportJson(week, before.env);
-    await reportJson(week, after.env);
+    await reportJson(week, vendors.env);
+    vendors.revise();
+    await reportJson(week, vendors.env);
     // 22–24 were not settled: they now hold the new data only.
     const recent = ["--since", "2026-11-22", "--until", "2026-11-24"];
     const recentDays = daysBetween("2026-11-22", "2026-11-24");
     expect(claudeSessions(after, recentDays)).not.toBe(claudeSessions(before, recentDays));
     const recentNew = await reportJson([...recent, "--no-store"], after.env);
-    expect((await reportJson([...recent, "--store", store], after.env)).stdout).toBe(recentNew.stdout);
+    expect((await reportJson([...recent, "--store", store], vendors.env)).stdout).toBe(recentNew.stdout);
     // 18–21 were settled: read from the store, still the first data, nothing asked of the new vendors.
     const settled = ["--since", "2026-11-18", "--until", "2026-11-21"];
     const m = mark(after);
-    const kept = await reportJson([...settled, "--store", store], after.env);
+    const kept = await reportJson([...settled, "--store", store], vendors.env);
     expect(m.counts()).toEqual(noRequests);
     expect(kept.stdout).toBe((await reportJson([...settled, "--no-store"], before.env)).stdout);
+    await vendors.close();
   });
 
   it("sync prints one line per platform, and a report after it fetches nothing", async ({ expect }) => {
@@ -295,7 +299,9 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     expect(killed).toBeGreaterThanOrEqual(2);
   });
 
-  it("opens a store of an older schema version and keeps its rows", async ({ expect }) => {
+  it("upgrades a store of an older schema: unattributable rows are set aside, said once, and fetched again", async ({
+    expect,
+  }) => {
     const emu = await emulators();
     const store = join(tempDir(), "h.db");
     const old = createClient({ url: fileUrl(store) });
@@ -311,19 +317,23 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
 
     const m = mark(emu);
     const args = ["--since", "2026-11-01", "--until", "2026-11-02", "--platform", "claude", "--store", store];
-    const json = JSON.parse((await reportJson(args, emu.env)).stdout) as ReportJson;
-    // The 1st is settled in the old store: only the 2nd is asked for.
-    expect(m.claudeDays()).toEqual(["2026-11-02"]);
-    const legacy = json.users.find((u) => u.user === "legacy@example.com");
-    expect(legacy).toMatchObject({ requests: 3, tokens: 157, costUsd: 1.23 });
-    expect(json.totals.requests).toBe(3 + claudeSessions(emu, ["2026-11-02"]));
+    const res = await reportJson(args, emu.env);
+    const json = JSON.parse(res.stdout) as ReportJson;
+    // The old rows belong to no known organisation: both days are asked for again, the old row is not counted.
+    expect(res.stderr).toMatch(
+      /^history store: history stored before per-organisation keeping \(claude 1 day\)/m,
+    );
+    expect(m.claudeDays()).toEqual(["2026-11-01", "2026-11-02"]);
+    expect(json.users.find((u) => u.user === "legacy@example.com")).toBeUndefined();
+    expect(json.totals.requests).toBe(claudeSessions(emu, ["2026-11-01", "2026-11-02"]));
+    const again = await reportJson(args, emu.env);
+    expect(again.stderr).not.toMatch(/per-organisation/);
 
     const db = createClient({ url: fileUrl(store) });
     expect((await db.execute("PRAGMA user_version")).rows[0]![0]).toBe(SCHEMA_VERSION);
     const days = await db.execute("SELECT day, row_count FROM fetched_days ORDER BY day");
     db.close();
     expect(days.rows.map((r) => r.day)).toEqual(["2026-11-01", "2026-11-02"]);
-    expect(days.rows[0]!.row_count).toBe(1);
     expect(await storeIsConsistent(store)).toEqual([]);
   });
 });

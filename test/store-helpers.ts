@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createClient } from "@libsql/client";
 import { type EmulatorSet, type EmulatorSetOptions, startEmulators } from "../src/emulators/index.ts";
 import { fileUrl } from "../src/store/sqlite.ts";
@@ -133,18 +135,52 @@ export async function storeIsConsistent(path: string): Promise<string[]> {
     if (tables.rows[0]?.[0] === 0) return problems;
     const counts = await db.execute(
       `SELECT f.platform, f.day, f.row_count, (SELECT count(*) FROM usage_rows u
-         WHERE u.platform = f.platform AND u.day = f.day) AS actual FROM fetched_days f`,
+         WHERE u.platform = f.platform AND u.org = f.org AND u.day = f.day) AS actual FROM fetched_days f`,
     );
     for (const r of counts.rows)
       if (r.row_count !== r.actual)
         problems.push(`${r.platform} ${r.day}: recorded ${r.row_count} rows, holds ${r.actual}`);
     const orphans = await db.execute(
       `SELECT DISTINCT platform, day FROM usage_rows u WHERE NOT EXISTS (SELECT 1 FROM fetched_days f
-         WHERE f.platform = u.platform AND f.day = u.day)`,
+         WHERE f.platform = u.platform AND f.org = u.org AND f.day = u.day)`,
     );
     for (const r of orphans.rows) problems.push(`${r.platform} ${r.day}: rows without a fetch record`);
     return problems;
   } finally {
     db.close();
   }
+}
+
+/**
+ * One organisation whose vendors revise their numbers: stable base URLs (so the history store sees
+ * the same source) that forward to `first`'s emulators until `revise()`, then to `second`'s.
+ */
+export async function revisingVendors(first: EmulatorSet, second: EmulatorSet) {
+  let current = first;
+  const vars = Object.keys(first.env).filter((name) => name.endsWith("_BASE_URL"));
+  const servers = await Promise.all(
+    vars.map(async (name) => {
+      const server = createServer((req, res) => {
+        const target = new URL(req.url ?? "/", current.env[name]);
+        const upstream = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        upstream.on("error", () => res.destroy());
+        req.pipe(upstream);
+      });
+      await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+      return { name, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    }),
+  );
+  return {
+    env: { ...first.env, ...Object.fromEntries(servers.map((s) => [s.name, s.url])) },
+    revise: () => {
+      current = second;
+    },
+    close: () =>
+      Promise.all(servers.map((s) => new Promise<void>((done) => s.server.close(() => done())))).then(
+        () => undefined,
+      ),
+  };
 }

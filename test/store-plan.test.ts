@@ -1,13 +1,9 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_SETTLE_MS,
-  daysToFetch,
-  defaultStorePath,
-  isSettled,
-  uncoveredDays,
-} from "../src/store/index.ts";
+import { claude } from "../src/platforms/claude/index.ts";
+import { defaultStorePath } from "../src/store/index.ts";
+import { daysToFetch, oldestLiveDay } from "../src/sync/plan.ts";
 
 const H = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -15,16 +11,24 @@ const days = ["2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04"];
 const now = new Date("2025-03-05T12:00:00Z");
 
 describe("daysToFetch", () => {
+  const settledAfter = claude.settledAfter;
   it("fetches days never fetched", () => {
-    expect(daysToFetch({ days, fetched: new Map(), now })).toEqual(days);
+    expect(daysToFetch({ days, fetched: new Map(), now, settledAfter })).toEqual(days);
   });
 
-  it("settles a day 48 h after it ends, to the millisecond", () => {
-    expect(DEFAULT_SETTLE_MS).toBe(48 * H);
+  it("settles a Claude Code day 48 h after it ends, to the millisecond", () => {
     // 2025-03-01 ends at 03-02T00:00Z; settled from 03-04T00:00Z on.
-    expect(isSettled("2025-03-01", at("2025-03-04T00:00:00.000Z"))).toBe(true);
-    expect(isSettled("2025-03-01", at("2025-03-03T23:59:59.999Z"))).toBe(false);
-    expect(isSettled("2025-03-01", at("2025-03-02T01:00:00Z"), 1 * H)).toBe(true);
+    expect(settledAfter("2025-03-01")).toBe(at("2025-03-04T00:00:00.000Z"));
+    const one = (fetchedAt: number, rule = settledAfter) =>
+      daysToFetch({
+        days: ["2025-03-01"],
+        fetched: new Map([["2025-03-01", fetchedAt]]),
+        now,
+        settledAfter: rule,
+      });
+    expect(one(at("2025-03-04T00:00:00.000Z"))).toEqual([]);
+    expect(one(at("2025-03-03T23:59:59.999Z"))).toEqual(["2025-03-01"]);
+    expect(one(at("2025-03-02T01:00:00Z"), (d) => Date.parse(`${d}T00:00:00Z`) + 25 * H)).toEqual([]);
   });
 
   it("re-fetches days fetched before they settled and keeps settled ones", () => {
@@ -33,31 +37,36 @@ describe("daysToFetch", () => {
       ["2025-03-02", at("2025-03-04T10:00:00Z")], // 34 h after the day ended: not yet
       ["2025-03-03", at("2025-03-03T12:00:00Z")], // fetched while the day was running
     ]);
-    expect(daysToFetch({ days, fetched, now })).toEqual(["2025-03-02", "2025-03-03", "2025-03-04"]);
-    expect(daysToFetch({ days, fetched, now, settleMs: 0 })).toEqual(["2025-03-03", "2025-03-04"]);
+    expect(daysToFetch({ days, fetched, now, settledAfter })).toEqual([
+      "2025-03-02",
+      "2025-03-03",
+      "2025-03-04",
+    ]);
+    const atDayEnd = (d: string) => Date.parse(`${d}T00:00:00Z`) + 24 * H;
+    expect(daysToFetch({ days, fetched, now, settledAfter: atDayEnd })).toEqual(["2025-03-03", "2025-03-04"]);
   });
 
   it("refresh fetches every day", () => {
     const fetched = new Map(days.map((d) => [d, at("2025-04-01T00:00:00Z")]));
-    expect(daysToFetch({ days, fetched, now: new Date("2025-04-02T00:00:00Z") })).toEqual([]);
-    expect(daysToFetch({ days, fetched, now: new Date("2025-04-02T00:00:00Z"), refresh: true })).toEqual(
-      days,
-    );
+    const later = new Date("2025-04-02T00:00:00Z");
+    expect(daysToFetch({ days, fetched, now: later, settledAfter })).toEqual([]);
+    expect(daysToFetch({ days, fetched, now: later, settledAfter, refresh: true })).toEqual(days);
   });
 
   it("does not trust a record dated after now (the clock went back)", () => {
     const fetched = new Map([["2025-03-01", at("2025-04-01T00:00:00Z")]]);
-    expect(daysToFetch({ days: ["2025-03-01"], fetched, now })).toEqual(["2025-03-01"]);
+    expect(daysToFetch({ days: ["2025-03-01"], fetched, now, settledAfter })).toEqual(["2025-03-01"]);
   });
 });
 
-describe("uncoveredDays", () => {
-  it("lists the days the store never fetched", () => {
-    const fetched = new Map([["2025-03-02", 1]]);
-    expect(uncoveredDays(["2025-03-01", "2025-03-02", "2025-03-03"], fetched)).toEqual([
-      "2025-03-01",
-      "2025-03-03",
-    ]);
+describe("oldestLiveDay", () => {
+  it("takes the later of a day count and a first day", () => {
+    const today = new Date("2026-11-24T12:00:00Z");
+    expect(oldestLiveDay(undefined, today)).toBeUndefined();
+    expect(oldestLiveDay({ days: 90 }, today)).toBe("2026-08-27");
+    expect(oldestLiveDay({ earliest: "2025-12-12" }, today)).toBe("2025-12-12");
+    expect(oldestLiveDay({ days: 365, earliest: "2025-12-12" }, today)).toBe("2025-12-12");
+    expect(oldestLiveDay({ days: 30, earliest: "2025-12-12" }, today)).toBe("2026-10-26");
   });
 });
 

@@ -9,6 +9,9 @@ import { MIGRATIONS, SCHEMA_VERSION } from "../src/store/migrations.ts";
 import { fileUrl } from "../src/store/sqlite.ts";
 import type { PlatformId, UsageRow } from "../src/usage/types.ts";
 
+/** Every test row belongs to one organisation unless a test says otherwise. */
+const src = (platform: string) => ({ platform, org: "org:test" });
+
 let dir: string;
 let path: string;
 let store: Store | undefined;
@@ -48,7 +51,7 @@ async function all(
   until = "2100-01-01",
 ) {
   const out: UsageRow[] = [];
-  for await (const r of s.readRows(platforms, since, until)) out.push(r);
+  for await (const r of s.readRows(platforms.map(src), since, until)) out.push(r);
   return out;
 }
 const sum = (rows: UsageRow[], f: "requests" | "costNanos") => rows.reduce((a, r) => a + r[f], 0);
@@ -64,7 +67,7 @@ describe("sqlite store", () => {
       row("2025-05-02", "(unattributed)", { requests: 0, costNanos: 0 }),
     ];
     store = await openStore(path);
-    await store.replaceDays("claude", ["2025-05-01", "2025-05-02"], rows, 1_746_400_000_123);
+    await store.replaceDays(src("claude"), ["2025-05-01", "2025-05-02"], rows, 1_746_400_000_123);
     await store.close();
     store = await openStore(path);
     const back = await all(store);
@@ -74,7 +77,7 @@ describe("sqlite store", () => {
     );
     expect(back[0]!.email).toBe("alice@example.com");
     expect(back.find((r) => r.identity.startsWith("api-key"))!.email).toBeNull();
-    expect(await store.fetchedDays("claude", "2025-05-01", "2025-05-31")).toEqual(
+    expect(await store.fetchedDays(src("claude"), "2025-05-01", "2025-05-31")).toEqual(
       new Map([
         ["2025-05-01", 1_746_400_000_123],
         ["2025-05-02", 1_746_400_000_123],
@@ -86,10 +89,10 @@ describe("sqlite store", () => {
     store = await openStore(path);
     const days = ["2025-05-01", "2025-05-02", "2025-05-03"];
     const first = days.flatMap((d) => [row(d, "a@x.io"), row(d, "b@x.io")]);
-    await store.replaceDays("claude", days, first, 1);
-    await store.replaceDays("claude", days, first, 2);
+    await store.replaceDays(src("claude"), days, first, 1);
+    await store.replaceDays(src("claude"), days, first, 2);
     await store.replaceDays(
-      "openai",
+      src("openai"),
       ["2025-05-02"],
       [row("2025-05-02", "u1", { platform: "openai", requests: 50 })],
       2,
@@ -97,14 +100,19 @@ describe("sqlite store", () => {
     expect(sum(await all(store, ["claude"]), "requests")).toBe(18);
 
     // A re-fetch of one day with revised numbers replaces exactly that day.
-    await store.replaceDays("claude", ["2025-05-02"], [row("2025-05-02", "a@x.io", { requests: 10 })], 3);
+    await store.replaceDays(
+      src("claude"),
+      ["2025-05-02"],
+      [row("2025-05-02", "a@x.io", { requests: 10 })],
+      3,
+    );
     const claude = await all(store, ["claude"]);
     expect(claude.filter((r) => r.day === "2025-05-02")).toEqual([
       row("2025-05-02", "a@x.io", { requests: 10 }),
     ]);
     expect(sum(claude, "requests")).toBe(6 + 10 + 6);
     expect(sum(await all(store, ["openai"]), "requests")).toBe(50);
-    expect(await store.fetchedDays("claude", "2025-05-01", "2025-05-03")).toEqual(
+    expect(await store.fetchedDays(src("claude"), "2025-05-01", "2025-05-03")).toEqual(
       new Map([
         ["2025-05-01", 2],
         ["2025-05-02", 3],
@@ -117,20 +125,20 @@ describe("sqlite store", () => {
   it("records a day fetched with no rows, and replacing with none empties it", async () => {
     store = await openStore(path);
     await store.replaceDays(
-      "cursor",
+      src("cursor"),
       ["2025-05-01"],
       [row("2025-05-01", "a@x.io", { platform: "cursor" })],
       5,
     );
-    await store.replaceDays("cursor", ["2025-05-01", "2025-05-02"], [], 7);
+    await store.replaceDays(src("cursor"), ["2025-05-01", "2025-05-02"], [], 7);
     expect(await all(store)).toEqual([]);
-    expect(await store.fetchedDays("cursor", "2025-05-01", "2025-05-02")).toEqual(
+    expect(await store.fetchedDays(src("cursor"), "2025-05-01", "2025-05-02")).toEqual(
       new Map([
         ["2025-05-01", 7],
         ["2025-05-02", 7],
       ]),
     );
-    expect(await store.fetchedDays("claude", "2025-05-01", "2025-05-02")).toEqual(new Map());
+    expect(await store.fetchedDays(src("claude"), "2025-05-01", "2025-05-02")).toEqual(new Map());
   });
 
   it("sums rows that share a key instead of failing or dropping one", async () => {
@@ -139,7 +147,7 @@ describe("sqlite store", () => {
       row("2025-05-01", "a@x.io"),
       row("2025-05-01", "a@x.io", { costEstimated: true, requests: 4 }),
     ];
-    await store.replaceDays("claude", ["2025-05-01"], parts, 1);
+    await store.replaceDays(src("claude"), ["2025-05-01"], parts, 1);
     expect(await all(store)).toEqual([
       row("2025-05-01", "a@x.io", {
         requests: 7,
@@ -155,7 +163,7 @@ describe("sqlite store", () => {
 
   it("rejects a bad replace whole, writing nothing", async () => {
     store = await openStore(path);
-    await store.replaceDays("claude", ["2025-05-01"], [row("2025-05-01", "a@x.io")], 1);
+    await store.replaceDays(src("claude"), ["2025-05-01"], [row("2025-05-01", "a@x.io")], 1);
     const bad: [PlatformId, string[], UsageRow[]][] = [
       ["claude", ["2025-05-01"], [row("2025-05-02", "a@x.io")]],
       ["claude", ["2025-05-01"], [row("2025-05-01", "a@x.io", { platform: "openai" })]],
@@ -163,22 +171,22 @@ describe("sqlite store", () => {
       ["claude", ["2025-5-1"], []],
     ];
     for (const [p, days, rows] of bad)
-      await expect(store.replaceDays(p, days, rows, 9)).rejects.toThrow(StoreError);
+      await expect(store.replaceDays(src(p), days, rows, 9)).rejects.toThrow(StoreError);
     expect(await all(store)).toEqual([row("2025-05-01", "a@x.io")]);
-    expect(await store.fetchedDays("claude", "2025-05-01", "2025-05-02")).toEqual(
+    expect(await store.fetchedDays(src("claude"), "2025-05-01", "2025-05-02")).toEqual(
       new Map([["2025-05-01", 1]]),
     );
   });
 
   it("rolls back a replace the database refuses halfway, keeping the old rows and records", async () => {
     store = await openStore(path);
-    await store.replaceDays("claude", ["2025-05-01"], [row("2025-05-01", "a@x.io")], 1);
+    await store.replaceDays(src("claude"), ["2025-05-01"], [row("2025-05-01", "a@x.io")], 1);
     // The bad row sits in the third INSERT chunk, after the DELETE and two chunks succeeded.
     const rows = Array.from({ length: 1_200 }, (_, i) => row("2025-05-01", `u${i}@x.io`));
     rows[1_100] = { ...row("2025-05-01", "x"), identity: null as unknown as string };
-    await expect(store.replaceDays("claude", ["2025-05-01"], rows, 2)).rejects.toThrow(/NOT NULL/);
+    await expect(store.replaceDays(src("claude"), ["2025-05-01"], rows, 2)).rejects.toThrow(/NOT NULL/);
     expect(await all(store)).toEqual([row("2025-05-01", "a@x.io")]);
-    expect(await store.fetchedDays("claude", "2025-05-01", "2025-05-01")).toEqual(
+    expect(await store.fetchedDays(src("claude"), "2025-05-01", "2025-05-01")).toEqual(
       new Map([["2025-05-01", 1]]),
     );
   });
@@ -190,8 +198,8 @@ describe("sqlite store", () => {
       row(`2025-05-0${(i % 9) + 1}`, `user${i}@x.io`, { requests: i, costNanos: 1_000_000_007 }),
     );
     const days = Array.from({ length: 9 }, (_, i) => `2025-05-0${i + 1}`);
-    await store.replaceDays("claude", days, rows, 1);
-    await store.replaceDays("claude", days, rows, 2);
+    await store.replaceDays(src("claude"), days, rows, 1);
+    await store.replaceDays(src("claude"), days, rows, 2);
     const back = await all(store);
     expect(back).toHaveLength(10_000);
     expect(new Set(back.map((r) => r.identity)).size).toBe(10_000);
@@ -206,7 +214,7 @@ describe("sqlite store", () => {
     process.env.ANTHROPIC_ADMIN_API_KEY = key;
     try {
       store = await openStore(path);
-      await store.replaceDays("claude", ["2025-05-01"], [row("2025-05-01", "a@x.io")], 1);
+      await store.replaceDays(src("claude"), ["2025-05-01"], [row("2025-05-01", "a@x.io")], 1);
       await store.close();
       store = undefined;
     } finally {
@@ -224,7 +232,7 @@ describe("sqlite store", () => {
 });
 
 describe("schema migration", () => {
-  it("migrates a v1 store, keeping its data and backfilling row counts", async () => {
+  it("migrates a v1 store: rows of no known organisation are set aside, never counted, and said once", async () => {
     const { mkdirSync } = await import("node:fs");
     mkdirSync(join(dir, "nested"));
     const old = createClient({ url: fileUrl(path) });
@@ -241,23 +249,31 @@ describe("schema migration", () => {
     old.close();
 
     store = await openStore(path);
-    const rows = await all(store);
-    expect(rows.map((r) => [r.identity, r.requests, r.costNanos, r.costEstimated])).toEqual([
-      ["bob@x.io", 4, 5_000_000_000, false],
-      ["svc", 1, 7, true],
+    expect(store.notices).toEqual([
+      expect.stringMatching(
+        /^history store: history stored before per-organisation keeping \(cursor 2 days\) cannot be tied to an organisation; .* fetched again$/,
+      ),
     ]);
-    expect(await store.fetchedDays("cursor", "2025-01-01", "2025-01-31")).toEqual(
-      new Map([
-        ["2025-01-02", 1736000000000],
-        ["2025-01-03", 1736000000000],
-      ]),
-    );
+    // Nothing is attributed to an organisation it may not belong to: the days are fetched again.
+    expect(await all(store)).toEqual([]);
+    expect(await store.fetchedDays(src("cursor"), "2025-01-01", "2025-01-31")).toEqual(new Map());
+    await store.close();
+    store = await openStore(path);
+    expect(store.notices).toEqual([]);
     await store.close();
     store = undefined;
     const check = createClient({ url: fileUrl(path) });
     expect((await check.execute("PRAGMA user_version")).rows[0]![0]).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(3);
-    const counts = await check.execute("SELECT day, row_count FROM fetched_days ORDER BY day");
+    expect(SCHEMA_VERSION).toBe(4);
+    // Kept aside, not deleted: the user's old numbers are still in the file.
+    const kept = await check.execute(
+      "SELECT identity, requests, cost_nanos FROM legacy_usage_rows ORDER BY identity",
+    );
+    expect(kept.rows.map((r) => [r.identity, r.requests, r.cost_nanos])).toEqual([
+      ["bob@x.io", 4, 5_000_000_000],
+      ["svc", 1, 7],
+    ]);
+    const counts = await check.execute("SELECT day, row_count FROM legacy_fetched_days ORDER BY day");
     expect(counts.rows.map((r) => [r.day, r.row_count])).toEqual([
       ["2025-01-02", 2],
       ["2025-01-03", 0],

@@ -1,18 +1,20 @@
 import { resolve } from "node:path";
-import { collect, platformKey } from "../collect.ts";
 import { type Aliases, loadAliases } from "../config/aliases.ts";
 import { loadDotEnv } from "../config/env.ts";
 import { UsageError } from "../config/errors.ts";
 import { type Options, parseOptions, type RawFlags } from "../config/options.ts";
+import { fetchForEnv } from "../http/proxy.ts";
 import { registerSecret } from "../http/redact.ts";
 import { createLogger, type Logger } from "../log.ts";
-import { platforms as registry } from "../platforms/index.ts";
+import { PLATFORMS } from "../platforms/registry.ts";
+import type { Platform } from "../platforms/types.ts";
 import { createPriceLookup, type PriceLookup } from "../pricing/lookup.ts";
 import { loadPriceOverrides } from "../pricing/overrides.ts";
 import { defaultStorePath } from "../store/paths.ts";
 import type { Store } from "../store/types.ts";
-import type { Aggregator } from "../usage/aggregate.ts";
-import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
+import { syncAll } from "../sync/run.ts";
+import { platformKey } from "../sync/source.ts";
+import type { UsageRow } from "../usage/types.ts";
 import { createProgress } from "./progress.ts";
 
 export interface Io {
@@ -20,7 +22,8 @@ export interface Io {
   cwd: string;
   now: Date;
   signal: AbortSignal;
-  fetch: typeof globalThis.fetch;
+  /** Injected by tests; the CLI uses the runtime's fetch (through a proxy when one is configured). */
+  fetch?: typeof globalThis.fetch;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stderrIsTTY: boolean;
@@ -33,8 +36,11 @@ export interface Context {
   options: Options;
   env: NodeJS.ProcessEnv;
   log: Logger;
-  platforms: PlatformId[];
+  platforms: Platform[];
   store: Store | null;
+  /** Why there is no store, for messages. */
+  noStoreReason: string | undefined;
+  fetch: typeof globalThis.fetch;
   /** List prices with the user's overrides, for estimated costs. */
   prices: PriceLookup;
   /** The user's identity aliases, applied when people are merged. */
@@ -62,23 +68,36 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
       env = { ...env, ...demo.env };
       log.warn("demo: showing generated data from built-in emulators, not a real organisation");
     }
-    for (const id of PLATFORM_IDS) registerSecret(platformKey(registry[id], env));
-    for (const id of PLATFORM_IDS) checkBaseUrl(env[registry[id].baseUrlEnv], registry[id].baseUrlEnv);
-
-    const selected = options.platforms ?? [...PLATFORM_IDS];
-    if (!selected.some((id) => platformKey(registry[id], env))) {
-      const names = selected.map((id) => registry[id].keyEnv[0]).join(", ");
-      throw new UsageError(`no API key is set: set ${names} (in the environment or .env), or try --demo`);
+    for (const p of PLATFORMS) {
+      registerSecret(platformKey(p, env));
+      checkBaseUrl(env[p.baseUrlEnv], p.baseUrlEnv);
     }
 
+    const selected = options.platforms
+      ? PLATFORMS.filter((p) => options.platforms!.includes(p.id))
+      : [...PLATFORMS];
+    const keyed = selected.filter((p) => platformKey(p, env));
+    if (keyed.length === 0) {
+      const names = selected.map((p) => p.keyEnv[0]).join(", ");
+      throw new UsageError(`no API key is set: set ${names} (in the environment or .env), or try --demo`);
+    }
+    for (const p of keyed) checkRequiredEnv(p, env);
+    const skipped = selected.filter((p) => !keyed.includes(p));
+    if (skipped.length > 0)
+      log.warn(`skipped (no key): ${skipped.map((p) => `${p.id} (set ${p.keyEnv[0]})`).join(", ")}`);
+
+    // The demo never opens the user's store: its made-up organisation must not enter real history.
     let store: Store | null = null;
-    if (options.store) {
+    const noStoreReason = options.demo ? "in the demo" : options.store ? undefined : "with --no-store";
+    if (options.store && !options.demo) {
       const { openStore } = await import("../store/index.ts");
       const opened = await openStore(options.store);
       closers.push(() => opened.close());
+      for (const notice of opened.notices) log.warn(notice);
       store = opened;
     }
-    return { options, env, log, platforms: selected, store, prices, aliases, close };
+    const fetch = io.fetch ?? (await fetchForEnv(env));
+    return { options, env, log, platforms: selected, store, noStoreReason, fetch, prices, aliases, close };
   } catch (err) {
     // Emulators or a store opened before the failure must not keep the process alive.
     await close();
@@ -95,25 +114,41 @@ function checkBaseUrl(value: string | undefined, name: string): void {
   if (!ok) throw new UsageError(`${name} is not an http(s) URL`);
 }
 
-/** Fetches the window for both commands: into `aggregator` for a report, only into the store for sync. */
-export async function collectUsage(ctx: Context, io: Io, aggregator?: Aggregator) {
+/** A key given without the variables its platform also needs is a usage error naming them. */
+function checkRequiredEnv(platform: Platform, env: NodeJS.ProcessEnv): void {
+  for (const oneOf of platform.requiredEnv ?? []) {
+    if (oneOf.some((name) => env[name]?.trim())) continue;
+    const names = oneOf.length === 1 ? oneOf[0] : `one of ${oneOf.join(", ")}`;
+    throw new UsageError(`${platform.keyEnv[0]} is set but ${names} is not: ${platform.id} needs it`);
+  }
+}
+
+/** Fetches the window for both commands: every row to `onRow` for a report, only into the store for sync. */
+export async function syncUsage(
+  ctx: Context,
+  io: Io,
+  window: { since: string; until: string },
+  onRow?: (row: UsageRow) => void,
+) {
   const { options } = ctx;
   const progress = createProgress(io, options.verbose);
   try {
-    return await collect({
+    return await syncAll({
       platforms: ctx.platforms,
-      since: options.since,
-      until: options.until,
+      since: window.since,
+      until: window.until,
       env: ctx.env,
-      fetch: io.fetch,
+      fetch: ctx.fetch,
       log: ctx.log,
       signal: io.signal,
       now: io.now,
       store: ctx.store,
+      noStoreReason: ctx.noStoreReason,
       refresh: options.refresh,
-      aggregator,
+      onRow,
       client: { prices: ctx.prices },
       onProgress: progress.update,
+      onWait: progress.wait,
     });
   } finally {
     progress.stop();

@@ -1,4 +1,5 @@
 import yoctoSpinner, { type Spinner } from "yocto-spinner";
+import { platformById } from "../platforms/registry.ts";
 import type { PlatformId } from "../usage/types.ts";
 import type { Io } from "./context.ts";
 
@@ -11,40 +12,65 @@ const SHOW_AFTER_MS = 2_000;
  */
 export function createProgress(io: Io, verbose: boolean) {
   const started = Date.now();
-  const state = new Map<PlatformId, { done: number; total: number }>();
+  const state = new Map<PlatformId, Progress>();
   let spinner: Spinner | undefined;
+  let ticker: ReturnType<typeof setInterval> | undefined;
   const enabled = io.stderrIsTTY && !verbose;
 
+  const draw = () => {
+    const elapsed = Date.now() - started;
+    if (elapsed < SHOW_AFTER_MS) return;
+    if (!spinner) {
+      spinner = yoctoSpinner({ stream: process.stderr }).start();
+      // Redrawn every second so a countdown or an ETA never looks frozen between updates.
+      ticker = setInterval(draw, 1000);
+      ticker.unref();
+    }
+    spinner.text = progressLine(state, elapsed, Date.now());
+  };
   return {
     update(platform: PlatformId, done: number, total: number) {
       if (!enabled) return;
       state.set(platform, { done, total });
-      const elapsed = Date.now() - started;
-      if (elapsed < SHOW_AFTER_MS) return;
-      spinner ??= yoctoSpinner({ stream: process.stderr }).start();
-      spinner.text = progressLine(state, elapsed);
+      draw();
+    },
+    /** A platform waits on a rate limit or a retry: the line says so until its next progress. */
+    wait(platform: PlatformId, ms: number, why: string) {
+      if (!enabled) return;
+      const s = state.get(platform) ?? { done: 0, total: 0 };
+      state.set(platform, { ...s, waiting: { why, until: Date.now() + ms } });
+      draw();
     },
     stop() {
+      clearInterval(ticker);
       spinner?.stop();
       spinner = undefined;
     },
   };
 }
 
-/** What each platform counts its progress in: Claude Code fetches day by day, Cursor page by page. */
-const UNIT: Record<PlatformId, string> = { claude: "days", openai: "pages", cursor: "pages" };
+interface Progress {
+  done: number;
+  total: number;
+  waiting?: { why: string; until: number };
+}
 
-/** `cursor: 12/340 pages, about 5m 28s left` for each platform that reported progress. */
-export function progressLine(
-  state: ReadonlyMap<PlatformId, { done: number; total: number }>,
-  elapsedMs: number,
-) {
+/**
+ * `cursor: 12/340 pages, about 5m 28s left` for each platform that reported progress, or
+ * `cursor: rate limited, resuming in 42 s` while it waits.
+ */
+export function progressLine(state: ReadonlyMap<PlatformId, Progress>, elapsedMs: number, nowMs = 0) {
   return [...state]
-    .map(([id, s]) => `${id}: ${s.done}/${s.total} ${UNIT[id]}${eta(elapsedMs, s)}`)
+    .map(([id, s]) => {
+      if (s.waiting && s.waiting.until > nowMs)
+        return `${id}: ${s.waiting.why}, resuming in ${Math.ceil((s.waiting.until - nowMs) / 1000)} s`;
+      const unit = platformById(id)?.progressUnit ?? "steps";
+      return `${id}: ${s.done}/${s.total} ${unit}${eta(elapsedMs, s)}`;
+    })
     .join("  ");
 }
 
-function eta(elapsedMs: number, s: { done: number; total: number }): string {
+function eta(elapsedMs: number, s: Progress): string {
   if (s.done === 0 || s.done >= s.total) return "";
   const seconds = Math.ceil(((elapsedMs / s.done) * (s.total - s.done)) / 1000);
   return `, about ${seconds >= 60 ? `${Math.floor(seconds / 60)}m ${seconds % 60}s` : `${seconds}s`} left`;

@@ -2,7 +2,7 @@ import type { RawFlags } from "../config/options.ts";
 import { defaultPricesPath } from "../pricing/overrides.ts";
 import { render } from "../render/index.ts";
 import { Aggregator } from "../usage/aggregate.ts";
-import { collectUsage, type Io, prepare } from "./context.ts";
+import { type Io, prepare, syncUsage } from "./context.ts";
 
 /** The default command: fetch, merge, rank, print. Returns the exit code. */
 export async function runReport(flags: RawFlags, io: Io): Promise<number> {
@@ -10,7 +10,7 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
   try {
     const { options, prices } = ctx;
     const aggregator = new Aggregator(ctx.aliases);
-    const outcomes = await collectUsage(ctx, io, aggregator);
+    const outcomes = await syncUsage(ctx, io, options, (row) => aggregator.add(row));
 
     const unpricedModels = [...aggregator.estimatedModels].filter((m) => !prices(m)).sort();
     if (unpricedModels.length > 0) {

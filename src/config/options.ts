@@ -1,7 +1,8 @@
+import { PLATFORM_IDS } from "../platforms/registry.ts";
 import { addDays, daysBetween, isDay, todayUtc } from "../usage/days.ts";
 import type { SortKey } from "../usage/report.ts";
 import { SORT_KEYS } from "../usage/report.ts";
-import { PLATFORM_IDS, type PlatformId } from "../usage/types.ts";
+import type { PlatformId } from "../usage/types.ts";
 import { UsageError } from "./errors.ts";
 
 export const FORMATS = ["table", "json", "csv", "markdown"] as const;

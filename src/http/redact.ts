@@ -2,9 +2,15 @@
  * Keys must never reach output. Vendors echo parts of keys in messages ("sk-admin-****1234"), so
  * besides the exact keys we also blank anything shaped like a vendor key.
  */
-// A match never ends in "." or "-", so the full stop after an echoed key stays in the sentence.
-const KEY_SHAPES =
-  /\b(?:sk-ant-[\w*.-]*[\w*]|sk-admin-[\w*.-]*[\w*]|sk-proj-[\w*.-]*[\w*]|sk-[\w*]{3,}(?:[\w*.-]*[\w*])?|crsr_[\w*.-]*[\w*]|key_[A-Za-z0-9*]{16,})/g;
+// Each platform declares what its keys look like (`keyShape` in its descriptor); a match never
+// ends in "." or "-", so the full stop after an echoed key stays in the sentence.
+const shapes: RegExp[] = [];
+
+/** Registers a platform's key shape so echoed fragments of such keys are hidden everywhere. */
+export function registerKeyShape(shape: RegExp): void {
+  if (!shapes.some((s) => s.source === shape.source))
+    shapes.push(new RegExp(shape.source, shape.flags.includes("g") ? shape.flags : `${shape.flags}g`));
+}
 
 const known = new Set<string>();
 
@@ -22,5 +28,6 @@ export function redact(text: string, extra: readonly string[] = []): string {
     const b64 = Buffer.from(`${secret}:`).toString("base64");
     out = out.split(b64).join("[redacted]");
   }
-  return out.replace(KEY_SHAPES, "[redacted]");
+  for (const shape of shapes) out = out.replace(shape, "[redacted]");
+  return out;
 }

@@ -1,5 +1,4 @@
-import type { ClientOptions } from "../platforms/types.ts";
-import type { PlatformId } from "../usage/types.ts";
+import type { Logger } from "../log.ts";
 import {
   AbortedError,
   ApiError,
@@ -10,11 +9,26 @@ import {
   TimeoutError,
 } from "./errors.ts";
 import { redact } from "./redact.ts";
+import { backoff, retryAfterMs, sleep } from "./retry.ts";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_ATTEMPTS = 5;
-const MAX_BACKOFF_MS = 8_000;
-const MAX_SERVER_DELAY_MS = 60_000;
+/** A request still unanswered after this long is mentioned on stderr, once per platform. */
+export const SLOW_NOTICE_MS = 10_000;
+
+/** What the HTTP layer needs of a platform's client options. */
+export interface HttpClient {
+  baseUrl: string;
+  apiKey: string;
+  fetch: typeof globalThis.fetch;
+  signal?: AbortSignal;
+  log?: Logger;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  backoffScale?: number;
+  /** Told before each wait on a retry or rate limit, so progress can say "resuming in 42 s". */
+  onWait?: (ms: number, why: string) => void;
+}
 
 /** Client-side throttle a platform may add (Cursor); acquire() resolves when a request may go. */
 export interface RateLimiter {
@@ -22,32 +36,59 @@ export interface RateLimiter {
 }
 
 export interface RequestSpec {
-  platform: PlatformId;
-  client: ClientOptions;
-  /** Appended to the base URL's own path, so a proxy prefix is kept. */
+  platform: string;
+  client: HttpClient;
+  /** A path appended to the base URL's own path (a proxy prefix is kept), or an absolute URL. */
   path: string;
   query?: URLSearchParams;
   method?: "GET" | "POST";
   headers: Record<string, string>;
   body?: unknown;
   limiter?: RateLimiter;
-  /** Pulls the vendor's message out of an error body; defaults handle the three vendors' shapes. */
+  /** How to read a 2xx body (default JSON). */
+  as?: "json" | "ndjson" | "text";
+  /** Pulls the vendor's message out of an error body (each platform's schema.ts has one). */
   errorMessage?: (body: unknown) => string | undefined;
+  /** Statuses that are a normal answer for this call, returned instead of thrown (e.g. 410, 204). */
+  accept?: readonly number[];
 }
 
-export interface JsonResponse {
+export interface HttpResponse {
   status: number;
+  headers: Headers;
+  /** Parsed JSON, an array of parsed NDJSON lines, or the text, as `as` asked. */
   body: unknown;
   requestId: string | null;
 }
 
 const RETRY_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
+/** Headers that carry a credential: never sent to a host other than the platform's own. */
+const CREDENTIAL_HEADERS = new Set(["authorization", "x-api-key", "cookie", "proxy-authorization"]);
 
 export function joinUrl(baseUrl: string, path: string, query?: URLSearchParams): string {
-  const url = new URL(baseUrl);
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
-  if (query) url.search = query.toString();
+  const absolute = /^https?:\/\//i.test(path);
+  const url = new URL(absolute ? path : baseUrl);
+  if (!absolute) url.pathname = `${url.pathname.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+  if (query) for (const [name, value] of query) url.searchParams.append(name, value);
   return url.toString();
+}
+
+/**
+ * The headers to send to `url`: all of them to the platform's own origin; to any other host (a
+ * signed download link) none that carries a credential, nor any whose value contains the key.
+ */
+export function headersFor(url: string, baseUrl: string, headers: Record<string, string>, apiKey: string) {
+  if (new URL(url).origin === new URL(baseUrl).origin) return { ...headers };
+  return Object.fromEntries(
+    Object.entries(headers).filter(
+      ([name, value]) => !CREDENTIAL_HEADERS.has(name.toLowerCase()) && !(apiKey && value.includes(apiKey)),
+    ),
+  );
+}
+
+/** `request` for a JSON body (the common case). */
+export function requestJson(spec: RequestSpec): Promise<HttpResponse> {
+  return request({ ...spec, as: "json" });
 }
 
 /**
@@ -55,11 +96,13 @@ export function joinUrl(baseUrl: string, path: string, query?: URLSearchParams):
  * timeouts and cut-off bodies; `retry-after-ms`, then `Retry-After` (seconds or date), else
  * 0.5 s·2ⁿ capped at 8 s with jitter. Errors are typed and never contain the key.
  */
-export async function requestJson(spec: RequestSpec): Promise<JsonResponse> {
+export async function request(spec: RequestSpec): Promise<HttpResponse> {
   const { client, platform } = spec;
   const maxAttempts = client.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const url = joinUrl(client.baseUrl, spec.path, spec.query);
-  const shownUrl = redact(url.replace(/\/\/[^/@]*@/, "//"));
+  const shownUrl = redact(
+    url.replace(/\/\/[^/@]*@/, "//").replace(/\?.*$/, (q) => (q.length > 120 ? "?…" : q)),
+  );
   let lastError: PlatformError | undefined;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -84,8 +127,12 @@ export async function requestJson(spec: RequestSpec): Promise<JsonResponse> {
       if (!retryable) throw error;
       if (error instanceof RetryableApiError) delayMs = error.retryAfterMs;
     }
-    if (attempt < maxAttempts)
-      await sleep(backoff(attempt, delayMs) * (client.backoffScale ?? 1), client.signal);
+    if (attempt < maxAttempts) {
+      const wait = backoff(attempt, delayMs) * (client.backoffScale ?? 1);
+      const why = lastError instanceof ApiError && lastError.status === 429 ? "rate limited" : "retrying";
+      client.onWait?.(wait, why);
+      await sleep(wait, client.signal);
+    }
   }
   throw lastError instanceof RetryableApiError ? lastError.plain() : lastError!;
 }
@@ -104,13 +151,26 @@ function isRetryable(error: PlatformError): boolean {
   );
 }
 
-async function attemptOnce(spec: RequestSpec, url: string): Promise<JsonResponse> {
+/** Platforms already told about a slow request in this process, so the notice comes once each. */
+const slowNoticeGiven = new Set<string>();
+
+async function attemptOnce(spec: RequestSpec, url: string): Promise<HttpResponse> {
   const { client, platform } = spec;
   const timeoutMs = client.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = client.signal ? AbortSignal.any([client.signal, timeout]) : timeout;
-  const headers: Record<string, string> = { accept: "application/json", ...spec.headers };
+  const accept =
+    spec.as === "ndjson" ? "application/x-ndjson, */*" : spec.as === "text" ? "*/*" : "application/json";
+  const headers = headersFor(url, client.baseUrl, { accept, ...spec.headers }, client.apiKey);
   if (spec.body !== undefined) headers["content-type"] = "application/json";
+  const slow = setTimeout(() => {
+    if (slowNoticeGiven.has(platform)) return;
+    slowNoticeGiven.add(platform);
+    client.log?.warn(
+      `${platform}: still waiting for ${new URL(url).host} after ${SLOW_NOTICE_MS / 1000} s (each try gives up after ${timeoutMs / 1000} s; ${client.maxAttempts ?? DEFAULT_MAX_ATTEMPTS} tries at most)`,
+    );
+  }, SLOW_NOTICE_MS);
+  slow.unref?.();
 
   let res: Response;
   let text: string;
@@ -126,92 +186,60 @@ async function attemptOnce(spec: RequestSpec, url: string): Promise<JsonResponse
     if (client.signal?.aborted) throw new AbortedError();
     if (timeout.aborted) throw new TimeoutError(platform, `no response within ${timeoutMs / 1000} s`);
     throw new ConnectionError(platform, describe(err));
+  } finally {
+    clearTimeout(slow);
   }
 
-  const requestId = res.headers.get("request-id") ?? res.headers.get("x-request-id");
-  const isJson = /\bjson\b/i.test(res.headers.get("content-type") ?? "");
+  const requestId =
+    res.headers.get("request-id") ??
+    res.headers.get("x-request-id") ??
+    res.headers.get("x-github-request-id");
+  if (!res.ok && !spec.accept?.includes(res.status)) throw errorFor(spec, res, text, requestId);
+  return { status: res.status, headers: res.headers, body: readBody(spec, res, text), requestId };
+}
+
+function errorFor(spec: RequestSpec, res: Response, text: string, requestId: string | null): Error {
   let body: unknown;
-  let parsed = false;
   try {
     body = JSON.parse(text);
-    parsed = true;
+  } catch {}
+  const message = redact(
+    (body !== undefined ? spec.errorMessage?.(body) : undefined) ??
+      (text.trim().slice(0, 200) || res.statusText),
+  );
+  if (RETRY_STATUS.has(res.status) || res.headers.get("x-should-retry") === "true") {
+    const e = new RetryableApiError(spec.platform, res.status, message, requestId);
+    e.retryAfterMs = retryAfterMs(res.headers);
+    return e;
+  }
+  return apiErrorFor(spec.platform, res.status, message, requestId);
+}
+
+function readBody(spec: RequestSpec, res: Response, text: string): unknown {
+  if (spec.as === "text") return text;
+  const contentType = res.headers.get("content-type") ?? "none";
+  if (spec.as === "ndjson") {
+    const lines = text.split("\n").filter((l) => l.trim());
+    return lines.map((line, i) => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        // The last line cut short is a broken transfer (retry); a bad line inside is a bad file.
+        if (i === lines.length - 1 && !text.endsWith("\n"))
+          throw new ConnectionError(spec.platform, "response body was cut off (incomplete NDJSON line)");
+        throw new ResponseShapeError(spec.platform, `line ${i + 1}`, "not a JSON object");
+      }
+    });
+  }
+  if (res.status === 204 || (text === "" && spec.accept?.includes(res.status))) return undefined;
+  try {
+    return JSON.parse(text);
   } catch {
-    body = undefined;
-  }
-
-  if (!res.ok) {
-    const message = redact(
-      (parsed ? (spec.errorMessage ?? vendorMessage)(body) : undefined) ??
-        (text.trim().slice(0, 200) || res.statusText),
-    );
-    if (RETRY_STATUS.has(res.status) || res.headers.get("x-should-retry") === "true") {
-      const e = new RetryableApiError(platform, res.status, message, requestId);
-      e.retryAfterMs = retryAfterMs(res.headers);
-      throw e;
-    }
-    throw apiErrorFor(platform, res.status, message, requestId);
-  }
-  if (!parsed) {
     // A JSON content type with an unparseable body is a cut-off transfer: retry it.
-    if (isJson) throw new ConnectionError(platform, "response body was cut off (invalid JSON)");
-    throw new ResponseShapeError(
-      platform,
-      "",
-      `body is not JSON (content-type ${res.headers.get("content-type") ?? "none"})`,
-    );
+    if (/\bjson\b/i.test(contentType))
+      throw new ConnectionError(spec.platform, "response body was cut off (invalid JSON)");
+    throw new ResponseShapeError(spec.platform, "", `body is not JSON (content-type ${contentType})`);
   }
-  return { status: res.status, body, requestId };
-}
-
-/** Anthropic `{error:{message}}`, OpenAI `{error:{message}}`, Cursor `{error, message}`. */
-function vendorMessage(body: unknown): string | undefined {
-  if (!body || typeof body !== "object") return undefined;
-  const b = body as { error?: unknown; message?: unknown };
-  if (
-    b.error &&
-    typeof b.error === "object" &&
-    typeof (b.error as { message?: unknown }).message === "string"
-  ) {
-    return (b.error as { message: string }).message;
-  }
-  if (typeof b.message === "string") return b.message;
-  if (typeof b.error === "string") return b.error;
-  return undefined;
-}
-
-export function retryAfterMs(headers: Headers): number | undefined {
-  const ms = Number(headers.get("retry-after-ms"));
-  if (headers.has("retry-after-ms") && Number.isFinite(ms)) return ms;
-  const value = headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : date - Date.now();
-}
-
-/** The server's delay when it is sane (0–60 s), else exponential backoff with up to 25 % jitter. */
-export function backoff(attempt: number, serverDelayMs?: number): number {
-  if (serverDelayMs !== undefined && serverDelayMs >= 0 && serverDelayMs <= MAX_SERVER_DELAY_MS)
-    return serverDelayMs;
-  const base = Math.min(500 * 2 ** (attempt - 1), MAX_BACKOFF_MS);
-  return base * (1 - Math.random() * 0.25);
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError());
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      reject(new AbortedError());
-    }
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function describe(err: unknown): string {

@@ -1,22 +1,11 @@
-import type { Logger } from "../log.ts";
+import type { HttpClient } from "../http/request.ts";
 import type { ModelPrice } from "../pricing/types.ts";
 import type { PlatformId, UsageRow } from "../usage/types.ts";
 
 /** What every platform client is given: where to call, with which key, and with which fetch. */
-export interface ClientOptions {
-  baseUrl: string;
-  apiKey: string;
-  fetch: typeof globalThis.fetch;
+export interface ClientOptions extends HttpClient {
   /** The environment (with .env applied), for a platform's own extra variables (workspace id, org…). */
   env?: Readonly<Record<string, string | undefined>>;
-  signal?: AbortSignal;
-  log?: Logger;
-  /** Per-request timeout; the HTTP layer has a default. */
-  timeoutMs?: number;
-  /** Attempts per request including the first; the HTTP layer has a default. */
-  maxAttempts?: number;
-  /** Scale for backoff sleeps (tests use a small value so retries do not slow them down). */
-  backoffScale?: number;
   /** Page cap per cursor-paged request sequence (default MAX_PAGES); tests lower it to trip the guard fast. */
   maxPages?: number;
   /** Injected clock, so "is this day over yet" and "fix the window end in the past" are testable. */
@@ -25,8 +14,6 @@ export interface ClientOptions {
   prices?: (model: string) => ModelPrice | undefined;
   /** Long fetches report progress: units done of units known so far (the descriptor names the unit). */
   onProgress?: (done: number, total: number) => void;
-  /** Waiting on a rate limit or a retry: how long, so the progress line can say so. */
-  onWait?: (ms: number, why: string) => void;
   /** A per-source key/value cache kept in the history store (identity lookups); absent with --no-store. */
   cache?: SourceCache;
   /** With --activity: fetch what the AI produced too (extra routes where a vendor needs them). */

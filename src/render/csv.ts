@@ -1,5 +1,5 @@
+import { platformLabel } from "../platforms/registry.ts";
 import type { Report, Totals } from "../usage/report.ts";
-import { PLATFORM_LABELS } from "../usage/types.ts";
 import { nanosToDecimal } from "./format.ts";
 import { csvCell } from "./sanitize.ts";
 
@@ -34,7 +34,7 @@ export function renderCsv(report: Report): string {
   for (const u of report.users) {
     const who = [String(u.rank), csvCell(u.user), csvCell(u.email ?? "")];
     for (const p of u.platforms) {
-      const label = PLATFORM_LABELS[p.platform] ?? p.platform;
+      const label = platformLabel(p.platform);
       lines.push([...who, csvCell(p.platform), ...amountCells(p), csvCell(label)].join(","));
     }
     lines.push([...who, "all", ...amountCells(u), csvCell(u.tools.join(";"))].join(","));

@@ -1,5 +1,5 @@
+import { platformLabel } from "../platforms/registry.ts";
 import type { Report, Totals } from "../usage/report.ts";
-import { PLATFORM_LABELS } from "../usage/types.ts";
 import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
 import { markdownCell } from "./sanitize.ts";
 
@@ -36,7 +36,7 @@ export function renderMarkdown(report: Report): string {
     if (u.platforms.length < 2) continue;
     for (const p of u.platforms) {
       estimated ||= p.costEstimated;
-      const label = `↳ ${markdownCell(PLATFORM_LABELS[p.platform] ?? p.platform)}`;
+      const label = `↳ ${markdownCell(platformLabel(p.platform))}`;
       lines.push(row(["", label, ...numbers(p), ""]));
     }
   }

@@ -1,6 +1,6 @@
 import pc from "picocolors";
+import { platformLabel } from "../platforms/registry.ts";
 import type { Report, UserUsage } from "../usage/report.ts";
-import { PLATFORM_LABELS } from "../usage/types.ts";
 import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
 import { cleanForTerminal } from "./sanitize.ts";
 import { displayWidth, padEnd, padStart, truncate, wrapTokens } from "./text.ts";
@@ -62,7 +62,7 @@ function rowsFor(u: UserUsage): Row[] {
       rows.push({
         sub: true,
         rank: "",
-        user: `  ${PLATFORM_LABELS[p.platform] ?? cleanForTerminal(String(p.platform))}`,
+        user: `  ${cleanForTerminal(platformLabel(p.platform))}`,
         requests: formatRequests(p.requests),
         tokens: formatTokens(p.tokens),
         cost: formatCost(p.costNanos, p.costEstimated),

@@ -53,6 +53,54 @@ export const MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE fetched_days ADD COLUMN counters TEXT NOT NULL DEFAULT '{}'",
     ],
   },
+  {
+    version: 4,
+    statements: [
+      // History per source (platform + organisation). Rows written before cannot be attributed to an
+      // organisation, so they are set aside (not deleted, not read) and their days fetched again.
+      "ALTER TABLE usage_rows RENAME TO legacy_usage_rows",
+      "ALTER TABLE fetched_days RENAME TO legacy_fetched_days",
+      `CREATE TABLE usage_rows (
+        platform TEXT NOT NULL,
+        org TEXT NOT NULL,
+        day TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        email TEXT,
+        model TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_nanos INTEGER NOT NULL,
+        cost_estimated INTEGER NOT NULL CHECK (cost_estimated IN (0, 1)),
+        lines_added INTEGER,
+        lines_removed INTEGER,
+        commits INTEGER,
+        pull_requests INTEGER,
+        suggestions_accepted INTEGER,
+        suggestions_rejected INTEGER,
+        PRIMARY KEY (platform, org, day, identity, model)
+      ) STRICT, WITHOUT ROWID`,
+      `CREATE TABLE fetched_days (
+        platform TEXT NOT NULL,
+        org TEXT NOT NULL,
+        day TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        row_count INTEGER NOT NULL,
+        counters TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (platform, org, day)
+      ) STRICT, WITHOUT ROWID`,
+      `CREATE TABLE source_cache (
+        platform TEXT NOT NULL,
+        org TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        entry TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (platform, org, namespace, entry)
+      ) STRICT, WITHOUT ROWID`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -68,14 +116,17 @@ function tooNew(path: string, version: number): UsageError {
   );
 }
 
-/** Brings the schema at `path` up to SCHEMA_VERSION, all steps in one write transaction. */
-export async function migrate(client: Client, path: string): Promise<void> {
+/**
+ * Brings the schema at `path` up to SCHEMA_VERSION, all steps in one write transaction. Returns
+ * notices for the user (history set aside by the move to per-organisation sources).
+ */
+export async function migrate(client: Client, path: string): Promise<string[]> {
   // WAL lets a report read while another run writes; it is a property of the file and must be set
   // outside a transaction.
   await client.execute("PRAGMA journal_mode = WAL");
   const seen = await userVersion(client);
   if (seen > SCHEMA_VERSION) throw tooNew(path, seen);
-  if (seen === SCHEMA_VERSION) return;
+  if (seen === SCHEMA_VERSION) return [];
 
   const tx = await client.transaction("write");
   try {
@@ -87,8 +138,21 @@ export async function migrate(client: Client, path: string): Promise<void> {
       for (const sql of m.statements) await tx.execute(sql);
       await tx.execute(`PRAGMA user_version = ${m.version}`);
     }
+    const notices = current > 0 && current < 4 ? await legacyNotice(tx) : [];
     await tx.commit();
+    return notices;
   } finally {
     tx.close();
   }
+}
+
+async function legacyNotice(run: Pick<Client, "execute">): Promise<string[]> {
+  const rs = await run.execute(
+    "SELECT platform, count(*) AS days FROM legacy_fetched_days GROUP BY platform ORDER BY platform",
+  );
+  if (rs.rows.length === 0) return [];
+  const list = rs.rows.map((r) => `${r.platform} ${r.days} ${Number(r.days) === 1 ? "day" : "days"}`);
+  return [
+    `history store: history stored before per-organisation keeping (${list.join(", ")}) cannot be tied to an organisation; it is kept aside, not counted, and those days are fetched again`,
+  ];
 }

@@ -2,12 +2,12 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
 import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client";
 import { UsageError } from "../config/errors.ts";
-import { isDay } from "../usage/days.ts";
-import type { PlatformId, UsageRow } from "../usage/types.ts";
+import type { UsageRow } from "../usage/types.ts";
+import { activityFrom, activityValues, countersJson, mergeRows } from "./checks.ts";
 import { migrate } from "./migrations.ts";
-import { type DayCounters, type Store, StoreError } from "./types.ts";
+import { type DayCounters, type Source, type Store, StoreError } from "./types.ts";
 
-/** Rows per INSERT: 500 × 12 parameters stays far below SQLite's 32 766-parameter limit. */
+/** Rows per INSERT: 500 × 19 parameters stays far below SQLite's 32 766-parameter limit. */
 const INSERT_CHUNK = 500;
 const DAY_CHUNK = 500;
 const READ_PAGE = 5_000;
@@ -15,16 +15,11 @@ const READ_PAGE = 5_000;
 const DEFAULT_BUSY_TIMEOUT_MS = 15_000;
 
 const COLUMNS =
-  "platform, day, identity, email, model, requests, input_tokens, output_tokens, " +
-  "cache_read_tokens, cache_write_tokens, cost_nanos, cost_estimated";
-const INTEGER_FIELDS = [
-  "requests",
-  "inputTokens",
-  "outputTokens",
-  "cacheReadTokens",
-  "cacheWriteTokens",
-  "costNanos",
-] as const;
+  "platform, org, day, identity, email, model, requests, input_tokens, output_tokens, " +
+  "cache_read_tokens, cache_write_tokens, cost_nanos, cost_estimated, lines_added, lines_removed, " +
+  "commits, pull_requests, suggestions_accepted, suggestions_rejected";
+const COLUMN_COUNT = 19;
+const KEY = "platform, org, day, identity, model";
 
 /**
  * libsql reads the path part of a `file:` URL percent-decoded and stops it at `?` or `#`, so every
@@ -47,7 +42,8 @@ export async function openSqliteStore(path: string, opts: { busyTimeoutMs?: numb
     mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
     closeSync(openSync(location, "a", 0o600));
     client = createClient({ url: fileUrl(location), timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
-    await migrate(client, location);
+    const notices = await migrate(client, location);
+    return new SqliteStore(client, location, notices);
   } catch (e) {
     client?.close();
     if (e instanceof UsageError) throw e;
@@ -55,7 +51,6 @@ export async function openSqliteStore(path: string, opts: { busyTimeoutMs?: numb
       `cannot open history store ${location}: ${reason(e)}; choose another with --store or use --no-store`,
     );
   }
-  return new SqliteStore(client, location);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -70,17 +65,18 @@ class SqliteStore implements Store {
   constructor(
     private readonly client: Client,
     readonly location: string,
+    readonly notices: readonly string[],
   ) {}
 
   private fail(what: string, e: unknown): StoreError {
     return new StoreError(`history store ${this.location}: ${what} failed: ${reason(e)}`, { cause: e });
   }
 
-  async fetchedDays(platform: PlatformId, since: string, until: string): Promise<Map<string, number>> {
+  async fetchedDays(source: Source, since: string, until: string): Promise<Map<string, number>> {
     try {
       const rs = await this.client.execute({
-        sql: "SELECT day, fetched_at FROM fetched_days WHERE platform = ? AND day BETWEEN ? AND ?",
-        args: [platform, since, until],
+        sql: "SELECT day, fetched_at FROM fetched_days WHERE platform = ? AND org = ? AND day BETWEEN ? AND ?",
+        args: [source.platform, source.org, since, until],
       });
       return new Map(rs.rows.map((r) => [String(r.day), Number(r.fetched_at)]));
     } catch (e) {
@@ -89,7 +85,7 @@ class SqliteStore implements Store {
   }
 
   async replaceDays(
-    platform: PlatformId,
+    source: Source,
     days: readonly string[],
     rows: readonly UsageRow[],
     fetchedAt: number,
@@ -97,28 +93,30 @@ class SqliteStore implements Store {
   ): Promise<void> {
     const uniqueDays = [...new Set(days)];
     if (uniqueDays.length === 0) return;
-    const countersJson = new Map(uniqueDays.map((d) => [d, countersOf(platform, d, counters[d])]));
+    const countersByDay = new Map(uniqueDays.map((d) => [d, countersJson(source, d, counters[d])]));
     for (const d of Object.keys(counters))
-      if (!countersJson.has(d))
-        throw new StoreError(`${platform} counters for ${d}, a day not being replaced`);
-    const merged = mergeRows(platform, new Set(uniqueDays), rows);
+      if (!countersByDay.has(d))
+        throw new StoreError(`${source.platform} counters for ${d}, a day not being replaced`);
+    const merged = mergeRows(source, uniqueDays, rows);
     if (!Number.isSafeInteger(fetchedAt))
       throw new StoreError(`fetchedAt must be epoch ms, got ${fetchedAt}`);
     const perDay = new Map(uniqueDays.map((d) => [d, 0]));
     for (const r of merged) perDay.set(r.day, perDay.get(r.day)! + 1);
+    const { platform, org } = source;
 
     const stmts: InStatement[] = [];
     for (const part of chunks(uniqueDays, DAY_CHUNK)) {
       stmts.push({
-        sql: `DELETE FROM usage_rows WHERE platform = ? AND day IN (${marks(part.length)})`,
-        args: [platform, ...part],
+        sql: `DELETE FROM usage_rows WHERE platform = ? AND org = ? AND day IN (${marks(part.length)})`,
+        args: [platform, org, ...part],
       });
     }
     for (const part of chunks(merged, INSERT_CHUNK)) {
       stmts.push({
-        sql: `INSERT INTO usage_rows (${COLUMNS}) VALUES ${marks(part.length, `(${marks(12)})`)}`,
+        sql: `INSERT INTO usage_rows (${COLUMNS}) VALUES ${marks(part.length, `(${marks(COLUMN_COUNT)})`)}`,
         args: part.flatMap((r) => [
-          r.platform,
+          platform,
+          org,
           r.day,
           r.identity,
           r.email,
@@ -130,16 +128,17 @@ class SqliteStore implements Store {
           r.cacheWriteTokens,
           r.costNanos,
           r.costEstimated ? 1 : 0,
+          ...activityValues(r.activity),
         ]),
       });
     }
     for (const part of chunks(uniqueDays, DAY_CHUNK)) {
       stmts.push({
         sql:
-          `INSERT INTO fetched_days (platform, day, fetched_at, row_count, counters) VALUES ${marks(part.length, "(?, ?, ?, ?, ?)")} ` +
-          "ON CONFLICT (platform, day) DO UPDATE SET fetched_at = excluded.fetched_at, " +
+          `INSERT INTO fetched_days (platform, org, day, fetched_at, row_count, counters) VALUES ${marks(part.length, "(?, ?, ?, ?, ?, ?)")} ` +
+          "ON CONFLICT (platform, org, day) DO UPDATE SET fetched_at = excluded.fetched_at, " +
           "row_count = excluded.row_count, counters = excluded.counters",
-        args: part.flatMap((d) => [platform, d, fetchedAt, perDay.get(d)!, countersJson.get(d)!]),
+        args: part.flatMap((d) => [platform, org, d, fetchedAt, perDay.get(d)!, countersByDay.get(d)!]),
       });
     }
     try {
@@ -151,13 +150,13 @@ class SqliteStore implements Store {
     }
   }
 
-  async readCounters(platform: PlatformId, since: string, until: string): Promise<Record<string, number>> {
+  async readCounters(source: Source, since: string, until: string): Promise<Record<string, number>> {
     try {
       const rs = await this.client.execute({
         sql:
           "SELECT c.key AS name, sum(c.value) AS total FROM fetched_days f, json_each(f.counters) c " +
-          "WHERE f.platform = ? AND f.day BETWEEN ? AND ? GROUP BY c.key ORDER BY c.key",
-        args: [platform, since, until],
+          "WHERE f.platform = ? AND f.org = ? AND f.day BETWEEN ? AND ? GROUP BY c.key ORDER BY c.key",
+        args: [source.platform, source.org, since, until],
       });
       return Object.fromEntries(rs.rows.map((r) => [String(r.name), Number(r.total)]));
     } catch (e) {
@@ -165,8 +164,8 @@ class SqliteStore implements Store {
     }
   }
 
-  async *readRows(platforms: readonly PlatformId[], since: string, until: string): AsyncIterable<UsageRow> {
-    if (platforms.length === 0) return;
+  async *readRows(sources: readonly Source[], since: string, until: string): AsyncIterable<UsageRow> {
+    if (sources.length === 0) return;
     let tx: Transaction;
     try {
       // One read transaction: every page comes from the same snapshot even if another run
@@ -178,11 +177,11 @@ class SqliteStore implements Store {
     try {
       let after: string[] | null = null;
       for (;;) {
-        const page = await this.readPage(tx, platforms, since, until, after);
+        const page = await this.readPage(tx, sources, since, until, after);
         for (const r of page) yield fromJson(r);
         if (page.length < READ_PAGE) return;
         const last = page[page.length - 1]!;
-        after = [last[0], last[1], last[2], last[4]] as string[];
+        after = [last[0], last[1], last[2], last[3], last[5]] as string[];
       }
     } finally {
       tx.close();
@@ -195,23 +194,55 @@ class SqliteStore implements Store {
    */
   private async readPage(
     tx: Transaction,
-    platforms: readonly PlatformId[],
+    sources: readonly Source[],
     since: string,
     until: string,
     after: string[] | null,
   ): Promise<JsonRow[]> {
-    const keyFilter = after ? "AND (platform, day, identity, model) > (?, ?, ?, ?)" : "";
+    const keyFilter = after ? `AND (${KEY}) > (?, ?, ?, ?, ?)` : "";
+    const which = sources.map(() => "(platform = ? AND org = ?)").join(" OR ");
     try {
       const rs = await tx.execute({
         sql:
-          `SELECT json_group_array(json_array(${COLUMNS}) ORDER BY platform, day, identity, model) AS page ` +
-          `FROM (SELECT ${COLUMNS} FROM usage_rows WHERE platform IN (${marks(platforms.length)}) ` +
-          `AND day BETWEEN ? AND ? ${keyFilter} ORDER BY platform, day, identity, model LIMIT ${READ_PAGE})`,
-        args: [...platforms, since, until, ...(after ?? [])],
+          `SELECT json_group_array(json_array(${COLUMNS}) ORDER BY ${KEY}) AS page ` +
+          `FROM (SELECT ${COLUMNS} FROM usage_rows WHERE (${which}) ` +
+          `AND day BETWEEN ? AND ? ${keyFilter} ORDER BY ${KEY} LIMIT ${READ_PAGE})`,
+        args: [...sources.flatMap((s) => [s.platform, s.org]), since, until, ...(after ?? [])],
       });
       return JSON.parse(String(rs.rows[0]?.page ?? "[]")) as JsonRow[];
     } catch (e) {
       throw this.fail("reading rows", e);
+    }
+  }
+
+  async cacheGet(source: Source, namespace: string, keys: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    try {
+      for (const part of chunks(keys, DAY_CHUNK)) {
+        const rs = await this.client.execute({
+          sql: `SELECT entry, value FROM source_cache WHERE platform = ? AND org = ? AND namespace = ? AND entry IN (${marks(part.length)})`,
+          args: [source.platform, source.org, namespace, ...part],
+        });
+        for (const r of rs.rows) out.set(String(r.entry), String(r.value));
+      }
+    } catch (e) {
+      throw this.fail("reading the cache", e);
+    }
+    return out;
+  }
+
+  async cacheSet(source: Source, namespace: string, entries: ReadonlyMap<string, string>): Promise<void> {
+    const stmts: InStatement[] = chunks([...entries], INSERT_CHUNK).map((part) => ({
+      sql:
+        `INSERT INTO source_cache (platform, org, namespace, entry, value) VALUES ${marks(part.length, "(?, ?, ?, ?, ?)")} ` +
+        "ON CONFLICT (platform, org, namespace, entry) DO UPDATE SET value = excluded.value",
+      args: part.flatMap(([k, v]) => [source.platform, source.org, namespace, k, v]),
+    }));
+    if (stmts.length === 0) return;
+    try {
+      await this.client.batch(stmts, "write");
+    } catch (e) {
+      throw this.fail("writing the cache", e);
     }
   }
 
@@ -225,6 +256,7 @@ type JsonRow = [
   string,
   string,
   string,
+  string,
   string | null,
   string,
   number,
@@ -234,66 +266,25 @@ type JsonRow = [
   number,
   number,
   number,
+  ...(number | null)[],
 ];
 
 function fromJson(r: JsonRow): UsageRow {
-  return {
-    platform: r[0] as PlatformId,
-    day: r[1],
-    identity: r[2],
-    email: r[3],
-    model: r[4],
-    requests: r[5],
-    inputTokens: r[6],
-    outputTokens: r[7],
-    cacheReadTokens: r[8],
-    cacheWriteTokens: r[9],
-    costNanos: r[10],
-    costEstimated: r[11] === 1,
+  const row: UsageRow = {
+    platform: r[0],
+    day: r[2],
+    identity: r[3],
+    email: r[4],
+    model: r[5],
+    requests: r[6],
+    inputTokens: r[7],
+    outputTokens: r[8],
+    cacheReadTokens: r[9],
+    cacheWriteTokens: r[10],
+    costNanos: r[11],
+    costEstimated: r[12] === 1,
   };
-}
-
-/** One day's counters as stored JSON; only safe integers, so sums stay exact. */
-function countersOf(
-  platform: PlatformId,
-  day: string,
-  counters: Readonly<Record<string, number>> = {},
-): string {
-  for (const [name, value] of Object.entries(counters))
-    if (!Number.isSafeInteger(value))
-      throw new StoreError(`${platform} ${day} counter ${name} is not an integer: ${value}`);
-  return JSON.stringify(counters);
-}
-
-/**
- * Checks every row against the replace and sums rows sharing a key (a platform may emit a key in
- * parts), so the primary key holds and no usage is dropped.
- */
-function mergeRows(platform: PlatformId, days: ReadonlySet<string>, rows: readonly UsageRow[]): UsageRow[] {
-  for (const d of days) if (!isDay(d)) throw new StoreError(`not a day: ${JSON.stringify(d)}`);
-  const byKey = new Map<string, UsageRow>();
-  for (const r of rows) {
-    if (r.platform !== platform)
-      throw new StoreError(`a ${r.platform} row was given to replace ${platform} days`);
-    if (!days.has(r.day))
-      throw new StoreError(`a ${platform} row for ${r.day} is outside the days being replaced`);
-    for (const f of INTEGER_FIELDS) {
-      if (!Number.isSafeInteger(r[f]))
-        throw new StoreError(`${platform} ${r.day} ${f} is not an integer: ${r[f]}`);
-    }
-    const key = JSON.stringify([r.day, r.identity, r.model]);
-    const prev = byKey.get(key);
-    if (!prev) {
-      byKey.set(key, { ...r });
-      continue;
-    }
-    for (const f of INTEGER_FIELDS) {
-      prev[f] += r[f];
-      if (!Number.isSafeInteger(prev[f]))
-        throw new StoreError(`${platform} ${r.day} ${f} overflows when summed`);
-    }
-    prev.costEstimated ||= r.costEstimated;
-    prev.email ??= r.email;
-  }
-  return [...byKey.values()];
+  const activity = activityFrom(r.slice(13) as (number | null)[]);
+  if (activity) row.activity = activity;
+  return row;
 }

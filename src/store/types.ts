@@ -18,6 +18,8 @@ export interface Source {
 export interface Store {
   /** Where the store lives, for messages (a file path, or a URL without its password). */
   readonly location: string;
+  /** One-line messages for the user from opening the store (e.g. history set aside by an upgrade). */
+  readonly notices: readonly string[];
   /** day → fetchedAt (epoch ms) for every day of `since..until` recorded as fetched for `source`. */
   fetchedDays(source: Source, since: string, until: string): Promise<Map<string, number>>;
   /**

@@ -1,4 +1,5 @@
 import type { Aliases } from "../config/aliases.ts";
+import { PLATFORM_IDS, platformLabel } from "../platforms/registry.ts";
 import {
   emptyTotals,
   type PlatformStatus,
@@ -8,14 +9,7 @@ import {
   type UserUsage,
   type Window,
 } from "./report.ts";
-import {
-  addCounts,
-  PLATFORM_IDS,
-  PLATFORM_LABELS,
-  type PlatformId,
-  totalTokens,
-  type UsageRow,
-} from "./types.ts";
+import { addCounts, type PlatformId, totalTokens, type UsageRow } from "./types.ts";
 
 /**
  * Merges rows into people. A person is keyed by email when any vendor (or its users list) gives
@@ -72,7 +66,7 @@ export class Aggregator {
         user,
         email,
         ...totals,
-        tools: platforms.map((p) => PLATFORM_LABELS[p.platform]),
+        tools: platforms.map((p) => platformLabel(p.platform)),
         platforms,
       });
     }

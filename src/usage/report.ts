@@ -31,8 +31,12 @@ export interface PlatformStatus {
   platform: PlatformId;
   status: "ok" | "skipped" | "error";
   message: string | null;
+  /** The platform's display label. */
+  label?: string;
   /** Extra facts, e.g. Cursor `excludedEvents` (errored/aborted events not counted). */
   counters?: Record<string, number>;
+  /** What the numbers mean for this organisation (e.g. "Codex counts turns"). */
+  notes?: string[];
 }
 
 export interface Window {

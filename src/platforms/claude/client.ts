@@ -4,7 +4,7 @@ import { requestJson } from "../../http/request.ts";
 import { userAgent } from "../../version.ts";
 import type { ClientOptions } from "../types.ts";
 import { parseOrThrow } from "../validate.ts";
-import { type ClaudeCodeRecordBody, claudeCodePageSchema } from "./schema.ts";
+import { type ClaudeCodeRecordBody, claudeCodePageSchema, errorMessage } from "./schema.ts";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 export const USAGE_PATH = "/v1/organizations/usage_report/claude_code";
@@ -42,7 +42,14 @@ export async function fetchClaudeDay(
     async (cursor) => {
       const query = new URLSearchParams({ starting_at: day, limit: String(pageLimit) });
       if (cursor) query.set("page", cursor);
-      const res = await requestJson({ platform: "claude", client, path: USAGE_PATH, query, headers });
+      const res = await requestJson({
+        platform: "claude",
+        client,
+        path: USAGE_PATH,
+        query,
+        headers,
+        errorMessage,
+      });
       const page = parseOrThrow("claude", claudeCodePageSchema, res.body);
       return { items: page.data, hasMore: page.has_more, nextCursor: page.next_page ?? null };
     },

@@ -55,3 +55,9 @@ export const claudeCodePageSchema = z.looseObject({
 
 export type ClaudeCodeRecordBody = z.output<typeof claudeCodeRecordSchema>;
 export type ClaudeCodePageBody = z.output<typeof claudeCodePageSchema>;
+
+/** Anthropic's error body: `{ type: "error", error: { type, message } }`. */
+export function errorMessage(body: unknown): string | undefined {
+  const error = (body as { error?: { message?: unknown } } | null)?.error;
+  return typeof error?.message === "string" ? error.message : undefined;
+}

@@ -1,8 +1,7 @@
 import pLimit from "p-limit";
 import { type ClientRateLimiter, createRateLimiter } from "../../http/limiter.ts";
-import { dayOf } from "../../usage/days.ts";
-import type { UsageRow } from "../../usage/types.ts";
-import type { ClientOptions, FetchNotes } from "../types.ts";
+import { dayOf, daysBetween } from "../../usage/days.ts";
+import type { Batch, ClientOptions, FetchNotes } from "../types.ts";
 import { WindowAggregator } from "./aggregate.ts";
 import { CURSOR_PAGE_SIZE, type EventsPage, fetchEventsPage, pauseOn429 } from "./client.ts";
 import type { EventWindow } from "./windows.ts";
@@ -50,7 +49,7 @@ export async function* fetchCursorWindows(
   windows: readonly EventWindow[],
   notes: FetchNotes,
   tuning: CursorTuning = {},
-): AsyncGenerator<UsageRow[]> {
+): AsyncGenerator<Batch> {
   const pageSize = tuning.pageSize ?? CURSOR_PAGE_SIZE;
   const limiter: ClientRateLimiter = createRateLimiter({
     limit: tuning.requestsPerWindow ?? 60,
@@ -88,20 +87,20 @@ export async function* fetchCursorWindows(
       const shifted = run.totals.size > 1;
       if (shifted) await repair(run, get, pageSize, notes);
       const rows = run.agg.finish(shifted);
-      notes.counters.excludedEvents = (notes.counters.excludedEvents ?? 0) + run.agg.excluded;
-      const byDay = notes.countersByDay;
-      if (byDay)
-        for (const [day, n] of run.agg.excludedByDay)
-          byDay[day] = { ...byDay[day], excludedEvents: (byDay[day]?.excludedEvents ?? 0) + n };
+      const days = daysBetween(dayOf(run.window.startMs), dayOf(run.window.endMs));
+      // Every day of the window gets a count, zero included, so a stored day reports 0, not nothing.
+      const counters = Object.fromEntries(
+        days.map((d) => [d, { excludedEvents: run.agg.excludedByDay.get(d) ?? 0 }]),
+      );
       if (run.agg.outside > 0)
         notes.warnings.push(
-          `cursor: the API returned ${run.agg.outside} event(s) outside ${label(run.window)}; they were ignored`,
+          `cursor: the API returned ${run.agg.outside} ${run.agg.outside === 1 ? "event" : "events"} outside ${label(run.window)}; ignored`,
         );
       client.log?.debug(
         `cursor: ${label(run.window)}: ${run.maxTotal} events, ${run.knownPages + run.repairPages} page(s)` +
           (shifted ? `, pages shifted (${run.agg.repeated} repeats dropped)` : ""),
       );
-      yield rows;
+      yield { days, rows, counters };
     }
   } finally {
     pool.clearQueue();

@@ -157,3 +157,12 @@ export function eventMs(event: Pick<CursorEvent, "timestamp">): number {
   for (let i = 0; i < n; i++) ms = ms * 10 + (t.charCodeAt(i) - 48);
   return ms;
 }
+
+/** Cursor's error bodies: `{ error, message }`, or an `{ error: { message } }` envelope on some routes. */
+export function errorMessage(body: unknown): string | undefined {
+  const b = body as { error?: unknown; message?: unknown } | null;
+  if (typeof b?.message === "string") return b.message;
+  if (typeof b?.error === "string") return b.error;
+  const nested = (b?.error as { message?: unknown } | undefined)?.message;
+  return typeof nested === "string" ? nested : undefined;
+}

@@ -6,7 +6,14 @@ import { addDays, dayStartMs, daysBetween, toRanges } from "../../usage/days.ts"
 import { userAgent } from "../../version.ts";
 import type { ClientOptions, DayRange } from "../types.ts";
 import { parseOrThrow } from "../validate.ts";
-import { type BucketBody, type UserBody, usagePageSchema, userListSchema, userSchema } from "./schema.ts";
+import {
+  type BucketBody,
+  errorMessage,
+  type UserBody,
+  usagePageSchema,
+  userListSchema,
+  userSchema,
+} from "./schema.ts";
 
 export const USAGE_PATH = "/v1/organization/usage/completions";
 export const USERS_PATH = "/v1/organization/users";
@@ -22,7 +29,7 @@ async function get<S extends z.ZodType>(
   query?: URLSearchParams,
 ) {
   const headers = { authorization: `Bearer ${client.apiKey}`, "user-agent": userAgent };
-  const res = await requestJson({ platform: "openai", client, path, query, headers });
+  const res = await requestJson({ platform: "openai", client, path, query, headers, errorMessage });
   return parseOrThrow("openai", schema, res.body);
 }
 

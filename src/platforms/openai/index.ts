@@ -2,11 +2,11 @@ import pLimit from "p-limit";
 import { mergeConcurrent } from "../../http/concurrent.ts";
 import { AuthenticationError, NotFoundError, PermissionDeniedError } from "../../http/errors.ts";
 import { createPriceLookup } from "../../pricing/lookup.ts";
-import type { UsageRow } from "../../usage/types.ts";
-import type { ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
+import { DAY_MS, dayStartMs, daysBetween } from "../../usage/days.ts";
+import type { Batch, ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
 import { emailOf, fetchUsageBuckets, listUsers, retrieveUser, usageSlices } from "./client.ts";
 import { normalizeBuckets } from "./normalize.ts";
-import type { BucketBody } from "./schema.ts";
+import { type BucketBody, errorMessage } from "./schema.ts";
 
 /** Slices fetched at once, and single-user lookups at once. No rate limits are documented. */
 export const SLICE_CONCURRENCY = 4;
@@ -65,14 +65,14 @@ function userDirectory(client: ClientOptions, notes: FetchNotes) {
 
 /**
  * Streams OpenAI completions usage for `ranges`: one request sequence per ≤31-day slice (slices
- * run concurrently), users listed at the same time, rows yielded page by page with estimated
- * list-price costs.
+ * run concurrently), users listed at the same time; each slice is a batch once all its pages are
+ * in, with estimated list-price costs.
  */
-export async function* fetchOpenAIUsage(
+export async function* fetchOpenAIBatches(
   options: ClientOptions,
   ranges: readonly DayRange[],
   notes: FetchNotes,
-): AsyncGenerator<UsageRow> {
+): AsyncGenerator<Batch> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const client: ClientOptions = { ...options, signal };
@@ -80,34 +80,50 @@ export async function* fetchOpenAIUsage(
   const slices = usageSlices(ranges);
   const directory = userDirectory(client, notes);
   let outside = 0;
+  let done = 0;
   try {
-    const sources = slices.map((slice) => () => {
-      const it = fetchUsageBuckets(client, slice);
-      return (async function* () {
-        for await (const buckets of it) {
-          const inside = buckets.filter(
-            (b) => b.start_time >= slice.startTime && b.start_time < slice.endTime,
-          );
-          for (const b of buckets) if (!inside.includes(b)) outside += b.results.length;
-          yield inside;
-        }
-      })();
-    });
-    for await (const buckets of mergeConcurrent(sources, SLICE_CONCURRENCY)) {
+    const sources = slices.map(
+      (slice) => () =>
+        (async function* () {
+          const buckets: BucketBody[] = [];
+          for await (const page of fetchUsageBuckets(client, slice)) {
+            for (const b of page) {
+              if (b.start_time >= slice.startTime && b.start_time < slice.endTime) buckets.push(b);
+              else outside += b.results.length;
+            }
+          }
+          yield { slice, buckets };
+        })(),
+    );
+    for await (const { slice, buckets } of mergeConcurrent(sources, SLICE_CONCURRENCY)) {
       const emailFor = await directory.resolve(buckets);
-      yield* normalizeBuckets(buckets, { emailOf: emailFor, prices });
+      options.onProgress?.(++done, slices.length);
+      const rows = [...normalizeBuckets(buckets, { emailOf: emailFor, prices })];
+      yield { days: daysBetween(slice.since, slice.until), rows };
     }
   } finally {
     stop.abort();
   }
   if (outside > 0)
-    notes.warnings.push(`openai: ignored ${outside} result(s) in buckets outside the requested days`);
+    notes.warnings.push(
+      `openai: ignored ${outside} ${outside === 1 ? "result" : "results"} in buckets outside the requested days`,
+    );
 }
 
-export const openai: Platform = {
+export const openai = {
   id: "openai",
+  label: "OpenAI",
   keyEnv: ["OPENAI_ORG_API_KEY", "OPENAI_ADMIN_KEY"],
   baseUrlEnv: "OPENAI_ADMIN_BASE_URL",
   defaultBaseUrl: "https://api.openai.com",
-  fetchUsage: (options, ranges, notes) => fetchOpenAIUsage(options, ranges, notes),
-};
+  keyShape: /\b(?:sk-admin-[\w*.-]*[\w*]|sk-proj-[\w*.-]*[\w*]|sk-[\w*]{3,}(?:[\w*.-]*[\w*])?)/g,
+  settledAfter: (day) => dayStartMs(day) + DAY_MS + 48 * 3_600_000,
+  progressUnit: "slices",
+  help: "OpenAI API-key usage: OPENAI_ORG_API_KEY or OPENAI_ADMIN_KEY (an Admin key, sk-admin-…)",
+  errorMessage,
+  advice: (status) =>
+    status === 401 || status === 403
+      ? "use an Admin key (sk-admin-…) from the organisation's Admin keys page; project keys cannot read usage"
+      : undefined,
+  fetchBatches: (options, ranges, notes) => fetchOpenAIBatches(options, ranges, notes),
+} satisfies Platform;

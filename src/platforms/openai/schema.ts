@@ -47,3 +47,9 @@ export const userListSchema = z.looseObject({
 export type CompletionsResultBody = z.output<typeof completionsResultSchema>;
 export type BucketBody = z.output<typeof bucketSchema>;
 export type UserBody = z.output<typeof userSchema>;
+
+/** OpenAI's error body: `{ error: { message, type, param, code } }`. */
+export function errorMessage(body: unknown): string | undefined {
+  const error = (body as { error?: { message?: unknown } } | null)?.error;
+  return typeof error?.message === "string" ? error.message : undefined;
+}

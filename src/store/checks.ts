@@ -1,0 +1,78 @@
+import { isDay } from "../usage/days.ts";
+import { ACTIVITY_FIELDS, type Activity, addActivity, emptyActivity, type UsageRow } from "../usage/types.ts";
+import { type Source, StoreError } from "./types.ts";
+
+/** Engine-independent checks and shapes shared by the SQLite and PostgreSQL stores. */
+
+export const INTEGER_FIELDS = [
+  "requests",
+  "inputTokens",
+  "outputTokens",
+  "cacheReadTokens",
+  "cacheWriteTokens",
+  "costNanos",
+] as const;
+
+/** One day's counters as stored JSON; only safe integers, so sums stay exact. */
+export function countersJson(
+  source: Source,
+  day: string,
+  counters: Readonly<Record<string, number>> = {},
+): string {
+  for (const [name, value] of Object.entries(counters))
+    if (!Number.isSafeInteger(value))
+      throw new StoreError(`${source.platform} ${day} counter ${name} is not an integer: ${value}`);
+  return JSON.stringify(counters);
+}
+
+/** The six activity figures as column values (null = not reported). */
+export function activityValues(activity: Activity | null | undefined): (number | null)[] {
+  return ACTIVITY_FIELDS.map((f) => activity?.[f] ?? null);
+}
+
+/** Activity from column values; null when no figure is reported at all. */
+export function activityFrom(values: readonly (number | null)[]): Activity | null {
+  if (values.every((v) => v === null)) return null;
+  return Object.fromEntries(ACTIVITY_FIELDS.map((f, i) => [f, values[i] ?? null])) as unknown as Activity;
+}
+
+/**
+ * Checks every row of a replace and sums rows sharing a key (a platform may emit a key in parts), so
+ * the primary key holds and no usage is dropped. Throws before anything is written.
+ */
+export function mergeRows(source: Source, days: readonly string[], rows: readonly UsageRow[]): UsageRow[] {
+  const { platform } = source;
+  const daySet = new Set(days);
+  for (const d of daySet) if (!isDay(d)) throw new StoreError(`not a day: ${JSON.stringify(d)}`);
+  const byKey = new Map<string, UsageRow>();
+  for (const r of rows) {
+    if (r.platform !== platform)
+      throw new StoreError(`a ${r.platform} row was given to replace ${platform} days`);
+    if (!daySet.has(r.day))
+      throw new StoreError(`a ${platform} row for ${r.day} is outside the days being replaced`);
+    for (const f of INTEGER_FIELDS)
+      if (!Number.isSafeInteger(r[f]))
+        throw new StoreError(`${platform} ${r.day} ${f} is not an integer: ${r[f]}`);
+    for (const v of activityValues(r.activity))
+      if (v !== null && !Number.isSafeInteger(v))
+        throw new StoreError(`${platform} ${r.day} activity is not an integer: ${v}`);
+    const key = JSON.stringify([r.day, r.identity, r.model]);
+    const prev = byKey.get(key);
+    if (!prev) {
+      byKey.set(key, { ...r, activity: r.activity ? { ...r.activity } : null });
+      continue;
+    }
+    for (const f of INTEGER_FIELDS) {
+      prev[f] += r[f];
+      if (!Number.isSafeInteger(prev[f]))
+        throw new StoreError(`${platform} ${r.day} ${f} overflows when summed`);
+    }
+    prev.costEstimated ||= r.costEstimated;
+    prev.email ??= r.email;
+    if (r.activity) {
+      prev.activity ??= emptyActivity();
+      addActivity(prev.activity, r.activity);
+    }
+  }
+  return [...byKey.values()];
+}
