@@ -9,14 +9,8 @@ import {
   TimeoutError,
 } from "../../http/errors.ts";
 import { redact } from "../../http/redact.ts";
-import {
-  backoff,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_TIMEOUT_MS,
-  joinUrl,
-  retryAfterMs,
-  sleep,
-} from "../../http/request.ts";
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS, joinUrl } from "../../http/request.ts";
+import { backoff, retryAfterMs, sleep } from "../../http/retry.ts";
 import { userAgent } from "../../version.ts";
 import type { ClientOptions } from "../types.ts";
 import { githubMessage } from "./schema.ts";
