@@ -69,6 +69,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
       { platform: "claude", status: "ok", message: null },
       { platform: "openai", status: "error", message: openaiMessage },
       { platform: "cursor", status: "error", message: "HTTP 401: Invalid API key" },
+      { platform: "copilot", status: "skipped", message: "COPILOT_METRICS_TOKEN is not set" },
     ]);
     expect(res.stderr).toContain(`\nopenai: error: ${openaiMessage}\n`);
     expect(res.stderr).toMatch(/^cursor: error: HTTP 401: Invalid API key — check CURSOR_ADMIN_API_KEY/m);
@@ -128,6 +129,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
       "error",
       "error",
       "error",
+      "skipped",
     ]);
     expectNoStack(res.stderr);
   });
