@@ -21,6 +21,9 @@ const ENV = {
   OPENAI_ADMIN_BASE_URL: DEAD,
   CURSOR_ADMIN_API_KEY: KEYS.cursor,
   CURSOR_ADMIN_BASE_URL: DEAD,
+  COPILOT_METRICS_TOKEN: "ghp_InputTest000000000000000000000000000",
+  COPILOT_ORG: "acme",
+  COPILOT_API_BASE_URL: DEAD,
 };
 
 /** A working directory with a few awkward files in it. */
@@ -83,9 +86,9 @@ const CASES: Case[] = [
     "ai-usage: --sort must be one of requests, tokens, cost; got 'price'",
   ],
   [
-    "--platform copilot",
-    ["--platform", "copilot"],
-    "ai-usage: --platform must be one of claude, openai, cursor; got 'copilot'",
+    "--platform gemini",
+    ["--platform", "gemini"],
+    "ai-usage: --platform must be one of claude, openai, cursor, copilot; got 'gemini'",
   ],
   [
     "a bad value with --verbose",
