@@ -108,3 +108,20 @@ describe("copilot identity chain", () => {
     );
   });
 });
+
+describe("copilot identity under faults", () => {
+  it("a step that fails for a passing reason degrades, and its misses are not cached", async () => {
+    const data = orgData();
+    emu = await emulator({ data });
+    emu.inject({ fault: { kind: "status", status: 502 }, path: "/graphql" });
+    const cache = memoryCache();
+    const resolver = new LoginResolver(clientFor(emu, { cache, maxAttempts: 2 }), { resumeAt: 0 }, scope);
+    const emailOf = await resolver.resolve(data.users.map((u) => u.login));
+    const pub = data.users.find((u) => u.via === "public")!;
+    expect(emailOf(pub.login)).toBe(pub.email);
+    // Found emails are kept; logins left unresolved are asked again next run.
+    expect(cache.map.get(`${CACHE_NAMESPACE}/${pub.login}`)).toBe(pub.email);
+    const saml = data.users.find((u) => u.via === "saml-nameid")!;
+    expect(cache.map.has(`${CACHE_NAMESPACE}/${saml.login}`)).toBe(false);
+  });
+});

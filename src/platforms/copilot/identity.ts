@@ -1,5 +1,12 @@
 import pLimit from "p-limit";
-import { AbortedError, NotFoundError } from "../../http/errors.ts";
+import {
+  AbortedError,
+  ApiError,
+  ConnectionError,
+  NotFoundError,
+  RateLimitError,
+  TimeoutError,
+} from "../../http/errors.ts";
 import type { ClientOptions } from "../types.ts";
 import type { Scope } from "./client.ts";
 import { githubRequest, type RateGate } from "./github.ts";
@@ -26,6 +33,16 @@ export function asEmail(value: unknown): string | null {
 }
 
 type Step = "saml" | "verified" | "public";
+
+/** Network trouble, a server error or a rate limit: the step may work next time. */
+function isTransient(err: unknown): boolean {
+  return (
+    err instanceof ConnectionError ||
+    err instanceof TimeoutError ||
+    err instanceof RateLimitError ||
+    (err instanceof ApiError && err.status >= 500)
+  );
+}
 
 export class LoginResolver {
   private readonly known = new Map<string, string | null>();
@@ -59,6 +76,7 @@ export class LoginResolver {
         ["verified", (l) => this.fromVerifiedDomains(l)],
         ["public", (l) => this.fromProfiles(l)],
       ];
+      let passing = false;
       for (const [step, run] of steps) {
         const left = todo.filter((l) => !found.has(l));
         if (left.length === 0 || this.off.has(step)) continue;
@@ -66,6 +84,8 @@ export class LoginResolver {
           for (const [login, email] of await run(left)) found.set(login, email);
         } catch (err) {
           if (err instanceof AbortedError) throw err;
+          // A passing fault must not be remembered as "nobody knows this login" for a week.
+          if (isTransient(err)) passing = true;
           this.off.add(step);
           this.client.log?.debug(
             `copilot: identity step "${step}" unavailable (${(err as Error).message}); trying the next`,
@@ -77,7 +97,7 @@ export class LoginResolver {
       for (const login of todo) {
         const email = found.get(login) ?? null;
         this.known.set(login, email);
-        entries.set(login, email ?? stamp);
+        if (email || !passing) entries.set(login, email ?? stamp);
       }
       await this.client.cache?.set(CACHE_NAMESPACE, entries);
     }
