@@ -6,7 +6,8 @@ import { CURSOR_PAGE_SIZE } from "../src/platforms/cursor/client.ts";
 import { CURSOR_PAGE_CONCURRENCY } from "../src/platforms/cursor/fetch.ts";
 import { cursorWindows } from "../src/platforms/cursor/windows.ts";
 import { USERS_PAGE_LIMIT, usageSlices } from "../src/platforms/openai/client.ts";
-import { SLICE_CONCURRENCY, USER_LOOKUP_CONCURRENCY } from "../src/platforms/openai/index.ts";
+import { SLICE_CONCURRENCY } from "../src/platforms/openai/index.ts";
+import { USER_LOOKUP_CONCURRENCY } from "../src/platforms/openai/users.ts";
 import { daysBetween } from "../src/usage/days.ts";
 
 /**

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import module from "node:module";
 import { CommanderError } from "commander";
-import type { Io } from "./cli/context.ts";
+import type { Io } from "./cli/io.ts";
 import { buildProgram } from "./cli/program.ts";
 import { UsageError } from "./config/errors.ts";
 import type { RawFlags } from "./config/options.ts";

@@ -1,5 +1,3 @@
-import { cleanForTerminal } from "./render/sanitize.ts";
-
 /** stderr logger. Data goes to stdout; everything else comes through here. */
 export interface Logger {
   warn(message: string): void;
@@ -7,15 +5,20 @@ export interface Logger {
   debug(message: string): void;
 }
 
-export function createLogger(opts: { verbose: boolean; write?: (s: string) => void }): Logger {
+export function createLogger(opts: {
+  verbose: boolean;
+  write?: (s: string) => void;
+  /** Makes a message safe for a terminal: messages quote vendor strings (model ids, error text). */
+  clean?: (s: string) => string;
+}): Logger {
   const write = opts.write ?? ((s: string) => process.stderr.write(s));
-  // Messages quote vendor strings (model ids, error text): one line each, nothing a terminal acts on.
+  const clean = opts.clean ?? ((s: string) => s);
   return {
     warn: (m) => {
-      write(`${cleanForTerminal(m)}\n`);
+      write(`${clean(m)}\n`);
     },
     debug: (m) => {
-      if (opts.verbose) write(`${cleanForTerminal(m)}\n`);
+      if (opts.verbose) write(`${clean(m)}\n`);
     },
   };
 }

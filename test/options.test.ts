@@ -3,7 +3,11 @@ import { parseDotEnv } from "../src/config/env.ts";
 import { UsageError } from "../src/config/errors.ts";
 import { parseOptions } from "../src/config/options.ts";
 
-const defaults = { now: new Date("2026-11-24T15:00:00Z"), storePath: "/tmp/history.db" };
+const defaults = {
+  now: new Date("2026-11-24T15:00:00Z"),
+  storePath: "/tmp/history.db",
+  platformIds: ["claude", "openai", "cursor"],
+};
 
 describe("parseOptions", () => {
   it("defaults to the 30 UTC days ending today, sorted by requests, as a table", () => {

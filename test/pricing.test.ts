@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/config/errors.ts";
+import { defaultPricesPath, loadPriceOverrides } from "../src/config/prices.ts";
 import { createPriceLookup, estimateCostNanos, stripDate } from "../src/pricing/lookup.ts";
-import { defaultPricesPath, loadPriceOverrides } from "../src/pricing/overrides.ts";
 import table from "../src/pricing/prices.json" with { type: "json" };
 
 const lookup = createPriceLookup();

@@ -3,33 +3,21 @@ import { type Aliases, loadAliases } from "../config/aliases.ts";
 import { loadDotEnv } from "../config/env.ts";
 import { UsageError } from "../config/errors.ts";
 import { type Options, parseOptions, type RawFlags } from "../config/options.ts";
+import { loadPriceOverrides } from "../config/prices.ts";
 import { fetchForEnv } from "../http/proxy.ts";
 import { registerSecret } from "../http/redact.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { PLATFORMS } from "../platforms/registry.ts";
 import type { Platform } from "../platforms/types.ts";
 import { createPriceLookup, type PriceLookup } from "../pricing/lookup.ts";
-import { loadPriceOverrides } from "../pricing/overrides.ts";
+import { cleanForTerminal } from "../render/sanitize.ts";
 import { defaultStorePath } from "../store/paths.ts";
 import type { Store } from "../store/types.ts";
 import { syncAll } from "../sync/run.ts";
 import { platformKey } from "../sync/source.ts";
 import type { UsageRow } from "../usage/types.ts";
+import type { Io } from "./io.ts";
 import { createProgress } from "./progress.ts";
-
-export interface Io {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  now: Date;
-  signal: AbortSignal;
-  /** Injected by tests; the CLI uses the runtime's fetch (through a proxy when one is configured). */
-  fetch?: typeof globalThis.fetch;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stderrIsTTY: boolean;
-  stdoutIsTTY: boolean;
-  columns: number | undefined;
-}
 
 /** What a command runs with: validated options, the environment with .env applied, and the open store. */
 export interface Context {
@@ -49,9 +37,13 @@ export interface Context {
 }
 
 export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
-  const options = parseOptions(flags, { now: io.now, storePath: defaultStorePath(io.env) });
+  const options = parseOptions(flags, {
+    now: io.now,
+    storePath: defaultStorePath(io.env),
+    platformIds: PLATFORMS.map((p) => p.id),
+  });
   let env = loadDotEnv(resolve(io.cwd, ".env"), io.env);
-  const log = createLogger({ verbose: options.verbose, write: io.stderr });
+  const log = createLogger({ verbose: options.verbose, write: io.stderr, clean: cleanForTerminal });
   const prices = createPriceLookup(loadPriceOverrides(undefined, env));
   const aliases = loadAliases(env);
   const closers: Array<() => Promise<void>> = [];

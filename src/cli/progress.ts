@@ -1,7 +1,7 @@
 import yoctoSpinner, { type Spinner } from "yocto-spinner";
 import { platformById } from "../platforms/registry.ts";
 import type { PlatformId } from "../usage/types.ts";
-import type { Io } from "./context.ts";
+import type { Io } from "./io.ts";
 
 /** Only runs longer than this get a progress line; short runs stay quiet. */
 const SHOW_AFTER_MS = 2_000;

@@ -1,8 +1,9 @@
 import type { RawFlags } from "../config/options.ts";
-import { defaultPricesPath } from "../pricing/overrides.ts";
+import { defaultPricesPath } from "../config/prices.ts";
 import { render } from "../render/index.ts";
 import { Aggregator } from "../usage/aggregate.ts";
-import { type Io, prepare, syncUsage } from "./context.ts";
+import { prepare, syncUsage } from "./context.ts";
+import type { Io } from "./io.ts";
 
 /** The default command: fetch, merge, rank, print. Returns the exit code. */
 export async function runReport(flags: RawFlags, io: Io): Promise<number> {

@@ -1,6 +1,7 @@
 import { UsageError } from "../config/errors.ts";
 import type { RawFlags } from "../config/options.ts";
-import { type Io, prepare, syncUsage } from "./context.ts";
+import { prepare, syncUsage } from "./context.ts";
+import type { Io } from "./io.ts";
 
 /** `ai-usage sync`: fetch what is not settled into the store, print one line per platform. */
 export async function runSync(flags: RawFlags, io: Io): Promise<number> {

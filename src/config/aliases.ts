@@ -1,3 +1,4 @@
+import { canonicalIdentity } from "../identity/email.ts";
 import { UsageError } from "./errors.ts";
 import { configFile, readJsonFile } from "./files.ts";
 
@@ -24,13 +25,7 @@ export function loadAliases(env: NodeJS.ProcessEnv): Aliases {
     if (typeof to !== "string" || !to.trim()) {
       throw new UsageError(`aliases file ${file.path}: ${from}: expected a non-empty string`);
     }
-    aliases.set(canonical(from), canonical(to));
+    aliases.set(canonicalIdentity(from), canonicalIdentity(to));
   }
   return aliases;
-}
-
-/** Emails compare case-insensitively; vendor ids (OpenAI `user-…`) are kept as they are. */
-export function canonical(identity: string): string {
-  const trimmed = identity.trim();
-  return trimmed.includes("@") ? trimmed.toLowerCase() : trimmed;
 }

@@ -1,4 +1,3 @@
-import { PLATFORM_IDS } from "../platforms/registry.ts";
 import { addDays, daysBetween, isDay, todayUtc } from "../usage/days.ts";
 import type { SortKey } from "../usage/report.ts";
 import { SORT_KEYS } from "../usage/report.ts";
@@ -45,7 +44,14 @@ export interface Options {
   refresh: boolean;
 }
 
-export function parseOptions(flags: RawFlags, defaults: { now: Date; storePath: string }): Options {
+/**
+ * `defaults.platformIds` is the registry's list (given by the caller, so configuration depends on
+ * no platform code).
+ */
+export function parseOptions(
+  flags: RawFlags,
+  defaults: { now: Date; storePath: string; platformIds: readonly string[] },
+): Options {
   const until = flags.until === undefined ? todayUtc(defaults.now) : day("--until", flags.until);
   let since: string;
   let windowMode: Options["windowMode"] = "days";
@@ -72,7 +78,7 @@ export function parseOptions(flags: RawFlags, defaults: { now: Date; storePath: 
     windowMode,
     sort: oneOf("--sort", flags.sort ?? "requests", SORT_KEYS),
     format,
-    platforms: flags.platform === undefined ? null : platformList(flags.platform),
+    platforms: flags.platform === undefined ? null : platformList(flags.platform, defaults.platformIds),
     top: flags.top === undefined ? null : positiveInt("--top", flags.top),
     demo: Boolean(flags.demo),
     verbose: Boolean(flags.verbose),
@@ -109,11 +115,11 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   return value as T;
 }
 
-function platformList(value: string): PlatformId[] {
+function platformList(value: string, known: readonly string[]): PlatformId[] {
   const ids = value
     .split(",")
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
-  if (ids.length === 0) throw new UsageError(`--platform expects a list of ${PLATFORM_IDS.join(", ")}`);
-  return [...new Set(ids.map((id) => oneOf("--platform", id, PLATFORM_IDS)))];
+  if (ids.length === 0) throw new UsageError(`--platform expects a list of ${known.join(", ")}`);
+  return [...new Set(ids.map((id) => oneOf("--platform", id, known)))];
 }

@@ -49,6 +49,10 @@ export interface EmulatorSetOptions {
   now?: () => Date;
   latencyMs?: number;
   cursorRateLimit?: CursorEmulatorOptions["rateLimit"];
+  /** The generated people's email domain (default company.com). */
+  domain?: string;
+  /** Keys the emulators accept and the env carries, instead of the defaults (a second organisation). */
+  keys?: { anthropic?: string; openai?: string; cursor?: string; copilot?: string };
   /** Also emulate GitHub Copilot (its env variables join `env`). */
   copilot?: boolean;
 }
@@ -58,7 +62,14 @@ export interface EmulatorSetOptions {
  * demo, the end-to-end tests and the benchmarks, so all three exercise the same clients and HTTP layer.
  */
 export async function startEmulators(options: EmulatorSetOptions): Promise<EmulatorSet> {
-  const org = options.org ?? generateOrg({ seed: options.seed ?? 42, people: options.people ?? 40 });
+  const org =
+    options.org ??
+    generateOrg({ seed: options.seed ?? 42, people: options.people ?? 40, domain: options.domain });
+  const keys = {
+    anthropic: options.keys?.anthropic ?? DEFAULT_ANTHROPIC_KEY,
+    openai: options.keys?.openai ?? DEFAULT_OPENAI_KEY,
+    cursor: options.keys?.cursor ?? DEFAULT_CURSOR_KEY,
+  };
   const range = { since: options.since, until: options.until };
   const data = {
     anthropic: anthropicData(org, range),
@@ -66,12 +77,33 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     cursor: cursorData(org, range),
   };
   const copilotRecords = options.copilot ? copilotData(org, range) : undefined;
+  const copilotToken = options.keys?.copilot ?? DEFAULT_COPILOT_TOKEN;
   const [anthropic, openai, cursor, copilot] = await Promise.all([
-    startAnthropicEmulator({ records: data.anthropic, now: options.now, latencyMs: options.latencyMs }),
-    startOpenAIEmulator({ ...data.openai, now: options.now, latencyMs: options.latencyMs }),
-    startCursorEmulator({ ...data.cursor, latencyMs: options.latencyMs, rateLimit: options.cursorRateLimit }),
+    startAnthropicEmulator({
+      records: data.anthropic,
+      now: options.now,
+      latencyMs: options.latencyMs,
+      apiKeys: [keys.anthropic],
+    }),
+    startOpenAIEmulator({
+      ...data.openai,
+      now: options.now,
+      latencyMs: options.latencyMs,
+      apiKeys: [keys.openai],
+    }),
+    startCursorEmulator({
+      ...data.cursor,
+      latencyMs: options.latencyMs,
+      rateLimit: options.cursorRateLimit,
+      apiKeys: [keys.cursor],
+    }),
     copilotRecords &&
-      startCopilotEmulator({ data: copilotRecords, now: options.now, latencyMs: options.latencyMs }),
+      startCopilotEmulator({
+        data: copilotRecords,
+        now: options.now,
+        latencyMs: options.latencyMs,
+        tokens: { [copilotToken]: ["read:org", "read:enterprise"] },
+      }),
   ]);
   return {
     org,
@@ -81,14 +113,14 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     cursor,
     copilot,
     env: {
-      ANTHROPIC_ADMIN_API_KEY: DEFAULT_ANTHROPIC_KEY,
+      ANTHROPIC_ADMIN_API_KEY: keys.anthropic,
       ANTHROPIC_ADMIN_BASE_URL: anthropic.url,
-      OPENAI_ORG_API_KEY: DEFAULT_OPENAI_KEY,
+      OPENAI_ORG_API_KEY: keys.openai,
       OPENAI_ADMIN_BASE_URL: openai.url,
-      CURSOR_ADMIN_API_KEY: DEFAULT_CURSOR_KEY,
+      CURSOR_ADMIN_API_KEY: keys.cursor,
       CURSOR_ADMIN_BASE_URL: cursor.url,
       ...(copilot && {
-        COPILOT_METRICS_TOKEN: DEFAULT_COPILOT_TOKEN,
+        COPILOT_METRICS_TOKEN: copilotToken,
         COPILOT_API_BASE_URL: copilot.url,
         COPILOT_ORG: EMULATED_ORG,
       }),

@@ -28,6 +28,8 @@ export interface Org {
 export interface OrgOptions {
   seed?: number;
   people?: number;
+  /** The people's email domain (default company.com), so two organisations never share a person. */
+  domain?: string;
 }
 
 /** mulberry32: small, fast, deterministic. */
@@ -128,7 +130,7 @@ export function generateOrg(options: OrgOptions = {}): Org {
         .split(".")
         .map((p) => p[0]!.toUpperCase() + p.slice(1))
         .join(" "),
-      email: `${local}@company.com`,
+      email: `${local}@${options.domain ?? "company.com"}`,
       openaiUserId: `user-${id(rand, 24)}`,
       cursorUserId: `user_${id(rand, 26)}`,
       tools: pick(rand, MIXES),

@@ -45,12 +45,16 @@ export interface FaultRule {
   path?: string | RegExp;
   /** Let this many matching requests through first. */
   skip?: number;
+  /** Only requests this predicate accepts (e.g. one window's body). */
+  when?: (req: EmulatorRequest) => boolean;
 }
 
 export interface LoggedRequest {
   method: string;
   path: string;
   query: string;
+  /** As received, so tests can prove what was (not) sent, e.g. no credentials to a download host. */
+  headers: IncomingHttpHeaders;
   body: unknown;
   status: number;
   at: number;
@@ -105,13 +109,14 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
         method: request.method,
         path: url.pathname,
         query: url.search,
+        headers: req.headers,
         body,
         status,
         at: Date.now(),
       });
 
     if (state.latencyMs > 0) await delay(state.latencyMs);
-    const fault = takeFault(rules, url.pathname);
+    const fault = takeFault(rules, request);
     const common = options.commonHeaders?.() ?? {};
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(payload);
@@ -187,12 +192,14 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
 
 function takeFault(
   rules: Array<FaultRule & { seen: number; hits: number }>,
-  path: string,
+  req: EmulatorRequest,
 ): Fault | undefined {
+  const { path } = req;
   for (const rule of rules) {
     const matches =
-      rule.path === undefined ||
-      (typeof rule.path === "string" ? path.includes(rule.path) : rule.path.test(path));
+      (rule.path === undefined ||
+        (typeof rule.path === "string" ? path.includes(rule.path) : rule.path.test(path))) &&
+      (rule.when?.(req) ?? true);
     if (!matches) continue;
     rule.seen++;
     if (rule.seen <= (rule.skip ?? 0)) continue;

@@ -28,6 +28,8 @@ export interface HttpClient {
   backoffScale?: number;
   /** Told before each wait on a retry or rate limit, so progress can say "resuming in 42 s". */
   onWait?: (ms: number, why: string) => void;
+  /** After how long an unanswered request is mentioned on stderr (default SLOW_NOTICE_MS). */
+  slowNoticeMs?: number;
 }
 
 /** Client-side throttle a platform may add (Cursor); acquire() resolves when a request may go. */
@@ -151,8 +153,8 @@ function isRetryable(error: PlatformError): boolean {
   );
 }
 
-/** Platforms already told about a slow request in this process, so the notice comes once each. */
-const slowNoticeGiven = new Set<string>();
+/** Per logger (one run), the platforms already told about a slow request: the notice comes once each. */
+const slowNoticeGiven = new WeakMap<object, Set<string>>();
 
 async function attemptOnce(spec: RequestSpec, url: string): Promise<HttpResponse> {
   const { client, platform } = spec;
@@ -163,13 +165,17 @@ async function attemptOnce(spec: RequestSpec, url: string): Promise<HttpResponse
     spec.as === "ndjson" ? "application/x-ndjson, */*" : spec.as === "text" ? "*/*" : "application/json";
   const headers = headersFor(url, client.baseUrl, { accept, ...spec.headers }, client.apiKey);
   if (spec.body !== undefined) headers["content-type"] = "application/json";
+  const slowMs = client.slowNoticeMs ?? SLOW_NOTICE_MS;
   const slow = setTimeout(() => {
-    if (slowNoticeGiven.has(platform)) return;
-    slowNoticeGiven.add(platform);
-    client.log?.warn(
-      `${platform}: still waiting for ${new URL(url).host} after ${SLOW_NOTICE_MS / 1000} s (each try gives up after ${timeoutMs / 1000} s; ${client.maxAttempts ?? DEFAULT_MAX_ATTEMPTS} tries at most)`,
+    if (!client.log) return;
+    const given = slowNoticeGiven.get(client.log) ?? new Set<string>();
+    slowNoticeGiven.set(client.log, given);
+    if (given.has(platform)) return;
+    given.add(platform);
+    client.log.warn(
+      `${platform}: still waiting for ${new URL(url).host} after ${slowMs / 1000} s (each try gives up after ${timeoutMs / 1000} s; ${client.maxAttempts ?? DEFAULT_MAX_ATTEMPTS} tries at most)`,
     );
-  }, SLOW_NOTICE_MS);
+  }, slowMs);
   slow.unref?.();
 
   let res: Response;

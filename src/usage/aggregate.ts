@@ -1,4 +1,5 @@
 import type { Aliases } from "../config/aliases.ts";
+import { normalizeEmail } from "../identity/email.ts";
 import { PLATFORM_IDS, platformLabel } from "../platforms/registry.ts";
 import {
   emptyTotals,
@@ -25,7 +26,7 @@ export class Aggregator {
 
   add(row: UsageRow): void {
     if (row.costEstimated) this.estimatedModels.add(row.model);
-    const vendorEmail = row.email ? normalizeEmail(row.email) : null;
+    const vendorEmail = normalizeEmail(row.email);
     const alias = this.aliases.get(row.identity) ?? (vendorEmail ? this.aliases.get(vendorEmail) : undefined);
     const key = alias ?? vendorEmail ?? row.identity;
     const email = alias === undefined ? vendorEmail : alias.includes("@") ? alias : null;
@@ -86,10 +87,6 @@ export class Aggregator {
       unpricedModels: args.unpricedModels,
     };
   }
-}
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 const SORT_VALUE: Record<SortKey, (t: Totals) => number> = {

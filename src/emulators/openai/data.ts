@@ -188,3 +188,15 @@ export function openaiData(org: Org, range: { since: string; until: string }, se
   results.sort((a, b) => dayStartMs(a.day) - dayStartMs(b.day));
   return { users: listed, results };
 }
+
+/** What the OpenAI emulator serves and accepts. */
+export interface OpenAIState {
+  users: OpenAIUser[];
+  /** Retrievable by id but absent from the list (e.g. deactivated). */
+  unlistedUsers: OpenAIUser[];
+  results: DayResult[];
+  apiKeys: string[];
+  now: () => Date;
+  /** Caps result rows per usage page, splitting a bucket across pages (an open question upstream). */
+  resultsPerPage?: number;
+}

@@ -1,6 +1,6 @@
 import { dayStartMs } from "../../usage/days.ts";
 import type { EmulatorRequest, EmulatorResponse, Handler } from "../server.ts";
-import type { DayResult, OpenAIUser } from "./data.ts";
+import type { OpenAIState, OpenAIUser } from "./data.ts";
 import { fail } from "./errors.ts";
 import { completionsPage } from "./usage.ts";
 
@@ -32,17 +32,6 @@ function checkAuth(req: EmulatorRequest, apiKeys: string[], scope: string): Emul
       `Incorrect API key provided: ${mask(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
     );
   return undefined;
-}
-
-export interface OpenAIState {
-  users: OpenAIUser[];
-  /** Retrievable by id but absent from the list (e.g. deactivated). */
-  unlistedUsers: OpenAIUser[];
-  results: DayResult[];
-  apiKeys: string[];
-  now: () => Date;
-  /** Caps result rows per usage page, splitting a bucket across pages (an open question upstream). */
-  resultsPerPage?: number;
 }
 
 const USAGE_PATH = "/v1/organization/usage/completions";

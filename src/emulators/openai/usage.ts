@@ -1,8 +1,7 @@
 import { todayUtc } from "../../usage/days.ts";
 import { decodeCursor, type EmulatorRequest, type EmulatorResponse, encodeCursor } from "../server.ts";
-import type { CompletionsResult } from "./data.ts";
+import type { CompletionsResult, OpenAIState } from "./data.ts";
 import { fail } from "./errors.ts";
-import type { OpenAIState } from "./routes.ts";
 
 /** `GET /v1/organization/usage/completions`: buckets, grouping and paging (openai.md §2, §10). */
 

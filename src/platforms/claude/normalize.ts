@@ -1,3 +1,4 @@
+import { normalizeEmail } from "../../identity/email.ts";
 import { centsToNanos } from "../../usage/money.ts";
 import type { UsageRow } from "../../usage/types.ts";
 import { emptyRow } from "../../usage/types.ts";
@@ -14,7 +15,7 @@ interface Actor {
 
 function actorOf(actor: ClaudeCodeRecordBody["actor"], notes?: FetchNotes): Actor {
   if (actor.type === "user_actor") {
-    const email = String(actor.email_address).trim().toLowerCase();
+    const email = normalizeEmail(String(actor.email_address));
     if (email) return { identity: email, email };
     return { identity: "(unattributed)", email: null };
   }

@@ -76,8 +76,12 @@ export async function* fetchCursorWindows(
 
   try {
     progress();
-    await Promise.all(runs.map((run) => get(run, 1)));
-    for (const run of runs) {
+    // Every window's first page at once; a failed one fails the run only when its turn comes, so the
+    // windows before it are still completed and kept.
+    const firsts = await Promise.allSettled(runs.map((run) => get(run, 1)));
+    for (const [i, run] of runs.entries()) {
+      const first = firsts[i]!;
+      if (first.status === "rejected") throw first.reason;
       for (let next = 2; next <= run.knownPages; ) {
         const last = run.knownPages;
         const batch: Promise<void>[] = [];

@@ -1,3 +1,4 @@
+import { normalizeEmail } from "../../identity/email.ts";
 import { centsToNanos } from "../../usage/money.ts";
 import { hasher } from "./dedupe.ts";
 import type { CursorEvent } from "./schema.ts";
@@ -30,7 +31,7 @@ function serviceAccountId(event: CursorEvent): string | undefined {
 export function identityOf(event: CursorEvent): EventIdentity {
   const sa = serviceAccountId(event);
   if (sa) return { identity: `service-account:${event.serviceAccountName?.trim() || sa}`, email: null };
-  const email = event.userEmail?.trim().toLowerCase();
+  const email = normalizeEmail(event.userEmail);
   if (email) return { identity: email, email };
   return { identity: REMOVED_USER, email: null };
 }

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { NotFoundError } from "../../http/errors.ts";
 import { paginateCursor } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
+import { normalizeEmail } from "../../identity/email.ts";
 import { addDays, dayStartMs, daysBetween, toRanges } from "../../usage/days.ts";
 import { userAgent } from "../../version.ts";
 import type { ClientOptions, DayRange } from "../types.ts";
@@ -125,6 +126,5 @@ export async function retrieveUser(client: ClientOptions, id: string): Promise<U
 }
 
 export function emailOf(user: UserBody): string | null {
-  const email = user.email?.trim().toLowerCase();
-  return email ? email : null;
+  return normalizeEmail(user.email);
 }

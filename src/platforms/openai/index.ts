@@ -1,67 +1,14 @@
-import pLimit from "p-limit";
 import { mergeConcurrent } from "../../http/concurrent.ts";
-import { AuthenticationError, NotFoundError, PermissionDeniedError } from "../../http/errors.ts";
 import { createPriceLookup } from "../../pricing/lookup.ts";
 import { DAY_MS, dayStartMs, daysBetween } from "../../usage/days.ts";
 import type { Batch, ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
-import { emailOf, fetchUsageBuckets, listUsers, retrieveUser, usageSlices } from "./client.ts";
+import { fetchUsageBuckets, usageSlices } from "./client.ts";
 import { normalizeBuckets } from "./normalize.ts";
 import { type BucketBody, errorMessage } from "./schema.ts";
+import { openaiUsers } from "./users.ts";
 
-/** Slices fetched at once, and single-user lookups at once. No rate limits are documented. */
+/** Slices fetched at once. No rate limits are documented. */
 export const SLICE_CONCURRENCY = 4;
-export const USER_LOOKUP_CONCURRENCY = 4;
-
-function isAccessError(err: unknown): err is Error {
-  return (
-    err instanceof AuthenticationError || err instanceof PermissionDeniedError || err instanceof NotFoundError
-  );
-}
-
-/**
- * user id → email. The list is fetched alongside the usage; ids it lacks are looked up one by one
- * (once each). When the list is off limits for this key, ids stay ids and a warning says why.
- */
-function userDirectory(client: ClientOptions, notes: FetchNotes) {
-  const listed = listUsers(client).then(
-    (emails) => ({ emails, lookups: true }),
-    (err: unknown) => {
-      if (!isAccessError(err)) throw err;
-      notes.warnings.push(`openai: cannot list users (${err.message}); showing user ids`);
-      return { emails: new Map<string, string | null>(), lookups: false };
-    },
-  );
-  listed.catch(() => {}); // awaited later; the usage may fail first
-  const limit = pLimit(USER_LOOKUP_CONCURRENCY);
-  const looked = new Map<string, Promise<string | null>>();
-  return {
-    /** Resolves every user id of these buckets; then `emailOf` answers synchronously. */
-    async resolve(buckets: readonly BucketBody[]) {
-      const { emails, lookups } = await listed;
-      const missing = new Set<string>();
-      for (const b of buckets)
-        for (const r of b.results) if (r.user_id && !emails.has(r.user_id)) missing.add(r.user_id);
-      if (!lookups) return (id: string) => emails.get(id) ?? null;
-      for (const id of missing)
-        if (!looked.has(id))
-          looked.set(
-            id,
-            limit(() => retrieveUser(client, id)).then(
-              (user) => (user ? emailOf(user) : null),
-              (err: unknown) => {
-                if (isAccessError(err)) return null;
-                throw err;
-              },
-            ),
-          );
-      const ids = [...missing];
-      // Awaited together so a failing lookup is never left without a handler.
-      const resolved = await Promise.all(ids.map((id) => looked.get(id)!));
-      const found = new Map(ids.map((id, i) => [id, resolved[i] ?? null]));
-      return (id: string) => emails.get(id) ?? found.get(id) ?? null;
-    },
-  };
-}
 
 /**
  * Streams OpenAI completions usage for `ranges`: one request sequence per ≤31-day slice (slices
@@ -78,7 +25,7 @@ export async function* fetchOpenAIBatches(
   const client: ClientOptions = { ...options, signal };
   const prices = options.prices ?? createPriceLookup();
   const slices = usageSlices(ranges);
-  const directory = userDirectory(client, notes);
+  const directory = openaiUsers(client, notes);
   let outside = 0;
   let done = 0;
   try {
@@ -96,7 +43,9 @@ export async function* fetchOpenAIBatches(
         })(),
     );
     for await (const { slice, buckets } of mergeConcurrent(sources, SLICE_CONCURRENCY)) {
-      const emailFor = await directory.resolve(buckets);
+      const ids = buckets.flatMap((b) => b.results.flatMap((r) => (r.user_id ? [r.user_id] : [])));
+      const emails = await directory.resolve(ids);
+      const emailFor = (id: string) => emails.get(id) ?? null;
       options.onProgress?.(++done, slices.length);
       const rows = [...normalizeBuckets(buckets, { emailOf: emailFor, prices })];
       yield { days: daysBetween(slice.since, slice.until), rows };

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { UsageError } from "../config/errors.ts";
-import { type ConfigFile, configFile, readJsonFile } from "../config/files.ts";
-import { createPriceLookup } from "./lookup.ts";
-import type { ModelPrice } from "./types.ts";
+import { createPriceLookup } from "../pricing/lookup.ts";
+import type { ModelPrice } from "../pricing/types.ts";
+import { UsageError } from "./errors.ts";
+import { type ConfigFile, configFile, readJsonFile } from "./files.ts";
 
 const usdPerMillion = z.number().finite().nonnegative();
 const OverridesSchema = z.record(
