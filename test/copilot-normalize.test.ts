@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { UsageError } from "../src/config/errors.ts";
 import type { CopilotEmulator, UserDayRecord } from "../src/emulators/copilot/index.ts";
 import { splitDay } from "../src/emulators/copilot/split.ts";
 import { parseReportFile } from "../src/platforms/copilot/client.ts";
-import { copilot } from "../src/platforms/copilot/index.ts";
+import { copilot, ScopeError } from "../src/platforms/copilot/index.ts";
 import { mergeUserDays } from "../src/platforms/copilot/merge.ts";
 import { normalizeModel, normalizeUserDay } from "../src/platforms/copilot/normalize.ts";
 import { userDaySchema } from "../src/platforms/copilot/schema.ts";
@@ -167,7 +166,7 @@ describe("copilot descriptor", () => {
   it("one scope per run, named for the store; both set is a usage error naming them", () => {
     expect(copilot.organization?.({ COPILOT_ORG: "Acme-Corp" })).toBe("org:acme-corp");
     expect(copilot.organization?.({ COPILOT_ENTERPRISE: "acme" })).toBe("enterprise:acme");
-    expect(() => copilot.organization?.({ COPILOT_ORG: "a", COPILOT_ENTERPRISE: "b" })).toThrow(UsageError);
+    expect(() => copilot.organization?.({ COPILOT_ORG: "a", COPILOT_ENTERPRISE: "b" })).toThrow(ScopeError);
     expect(() => copilot.organization?.({ COPILOT_ORG: "a", COPILOT_ENTERPRISE: "b" })).toThrow(
       /COPILOT_ORG.*COPILOT_ENTERPRISE/,
     );

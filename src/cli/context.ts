@@ -115,7 +115,11 @@ function checkRequiredEnv(platform: Platform, env: NodeJS.ProcessEnv): void {
   }
   // A platform may refuse a combination of its variables (Copilot: an org and an enterprise) here,
   // before any fetch starts.
-  platform.organization?.(env);
+  try {
+    platform.organization?.(env);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** Fetches the window for both commands: every row to `onRow` for a report, only into the store for sync. */

@@ -1,4 +1,4 @@
-import type { CopilotState } from "./routes.ts";
+import type { CopilotState } from "./state.ts";
 
 /**
  * The few GraphQL queries the identity chain sends (copilot.md §6.1, §6.2), recognised by the

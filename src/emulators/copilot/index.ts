@@ -2,7 +2,8 @@ import { dayOf } from "../../usage/days.ts";
 import { type EmulatorServer, startServer } from "../server.ts";
 import type { CopilotData, UserDayRecord } from "./data.ts";
 import { type FileHost, startFileHost } from "./files.ts";
-import { type CopilotState, copilotHandler, errorBody } from "./routes.ts";
+import { copilotHandler, errorBody } from "./routes.ts";
+import type { CopilotState } from "./state.ts";
 
 export type { CopilotData, CopilotUser, UserDayRecord } from "./data.ts";
 export { copilotData, EMULATED_ENTERPRISE, EMULATED_ORG } from "./data.ts";

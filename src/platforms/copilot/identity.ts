@@ -7,6 +7,8 @@ import {
   RateLimitError,
   TimeoutError,
 } from "../../http/errors.ts";
+import { normalizeEmail } from "../../identity/email.ts";
+import { chainResolvers, type IdentityResolver } from "../../identity/resolver.ts";
 import type { ClientOptions } from "../types.ts";
 import type { Scope } from "./client.ts";
 import { githubRequest, type RateGate } from "./github.ts";
@@ -27,9 +29,8 @@ const MISS = "none:";
 const PUBLIC_LOOKUPS_AT_ONCE = 4;
 
 export function asEmail(value: unknown): string | null {
-  if (typeof value !== "string") return null;
-  const email = value.trim().toLowerCase();
-  return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) ? email : null;
+  const email = typeof value === "string" ? normalizeEmail(value) : null;
+  return email && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) ? email : null;
 }
 
 type Step = "saml" | "verified" | "public";
@@ -49,13 +50,43 @@ export class LoginResolver {
   private identities?: Promise<Map<string, string>>;
   private orgs?: Promise<string[]>;
   private readonly off = new Set<Step>();
+  /** A step failed this run for a reason that may pass: misses are not cached. */
+  private passing = false;
+  private readonly chain: IdentityResolver;
 
   constructor(
     private readonly client: ClientOptions,
     private readonly gate: RateGate,
     private readonly scope: Scope,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.chain = chainResolvers([
+      this.step("saml", (l) => this.fromIdentities(l)),
+      this.step("verified", (l) => this.fromVerifiedDomains(l)),
+      this.step("public", (l) => this.fromProfiles(l)),
+    ]);
+  }
+
+  /** One link of the chain: a failure turns the step off for the run with one --verbose line. */
+  private step(step: Step, run: (logins: string[]) => Promise<Map<string, string>>): IdentityResolver {
+    return {
+      resolve: async (logins) => {
+        if (this.off.has(step)) return new Map();
+        try {
+          return await run([...logins]);
+        } catch (err) {
+          if (err instanceof AbortedError) throw err;
+          // A passing fault must not be remembered as "nobody knows this login" for a week.
+          if (isTransient(err)) this.passing = true;
+          this.off.add(step);
+          this.client.log?.debug(
+            `copilot: identity step "${step}" unavailable (${(err as Error).message}); trying the next`,
+          );
+          return new Map();
+        }
+      },
+    };
+  }
 
   /** Resolves every login (lower-cased) so `emailOf` can answer synchronously. */
   async resolve(rawLogins: Iterable<string>): Promise<(login: string) => string | null> {
@@ -70,34 +101,13 @@ export class LoginResolver {
       todo = todo.filter((l) => !this.known.has(l));
     }
     if (todo.length > 0) {
-      const found = new Map<string, string>();
-      const steps: [Step, (logins: string[]) => Promise<Map<string, string>>][] = [
-        ["saml", (l) => this.fromIdentities(l)],
-        ["verified", (l) => this.fromVerifiedDomains(l)],
-        ["public", (l) => this.fromProfiles(l)],
-      ];
-      let passing = false;
-      for (const [step, run] of steps) {
-        const left = todo.filter((l) => !found.has(l));
-        if (left.length === 0 || this.off.has(step)) continue;
-        try {
-          for (const [login, email] of await run(left)) found.set(login, email);
-        } catch (err) {
-          if (err instanceof AbortedError) throw err;
-          // A passing fault must not be remembered as "nobody knows this login" for a week.
-          if (isTransient(err)) passing = true;
-          this.off.add(step);
-          this.client.log?.debug(
-            `copilot: identity step "${step}" unavailable (${(err as Error).message}); trying the next`,
-          );
-        }
-      }
+      const found = await this.chain.resolve(todo);
       const stamp = `${MISS}${this.now()}`;
       const entries = new Map<string, string>();
       for (const login of todo) {
         const email = found.get(login) ?? null;
         this.known.set(login, email);
-        if (email || !passing) entries.set(login, email ?? stamp);
+        if (email || !this.passing) entries.set(login, email ?? stamp);
       }
       await this.client.cache?.set(CACHE_NAMESPACE, entries);
     }

@@ -1,4 +1,3 @@
-import { UsageError } from "../../config/errors.ts";
 import { mergeConcurrent } from "../../http/concurrent.ts";
 import { DAY_MS, dayStartMs, daysBetween, todayUtc } from "../../usage/days.ts";
 import type { Batch, ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
@@ -18,12 +17,15 @@ export const SETTLE_DAYS = 4;
 /** Days before 2026-06-19 carry no `ai_credits_used`. */
 export const CREDITS_START = "2026-06-19";
 
-/** The one scope of this run; both variables set is a usage error. */
+/** A wrong combination of the scope variables: the CLI reports it as a usage error (exit 2). */
+export class ScopeError extends Error {}
+
+/** The one scope of this run; both variables set is an error before anything is fetched. */
 export function copilotScope(env: Readonly<Record<string, string | undefined>>): Scope | null {
   const org = env.COPILOT_ORG?.trim();
   const enterprise = env.COPILOT_ENTERPRISE?.trim();
   if (org && enterprise)
-    throw new UsageError(
+    throw new ScopeError(
       "copilot: set COPILOT_ORG or COPILOT_ENTERPRISE, not both (one report scope per run)",
     );
   if (org) return { kind: "org", name: org };
@@ -43,7 +45,7 @@ export async function* fetchCopilotBatches(
   notes: FetchNotes,
 ): AsyncGenerator<Batch> {
   const scope = copilotScope(options.env ?? {});
-  if (!scope) throw new UsageError("copilot: set COPILOT_ORG or COPILOT_ENTERPRISE");
+  if (!scope) throw new ScopeError("copilot: set COPILOT_ORG or COPILOT_ENTERPRISE");
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const client: ClientOptions = { ...options, signal };
