@@ -65,7 +65,7 @@ describe("parseOptions", () => {
     [{ since: "2026-02-30" }, "--since expects a date as YYYY-MM-DD, got '2026-02-30'"],
     [{ until: "yesterday" }, "--until expects a date as YYYY-MM-DD, got 'yesterday'"],
     [{ format: "xml" }, "--format must be one of table, json, csv, markdown; got 'xml'"],
-    [{ platform: "gemini" }, "--platform must be one of claude, openai, cursor, copilot; got 'gemini'"],
+    [{ platform: "copilot" }, "--platform must be one of claude, openai, cursor; got 'copilot'"],
     [{ top: "0" }, "--top expects a whole number of at least 1, got '0'"],
   ])("rejects %j with one line naming the flag", (flags, message) => {
     expect(() => parseOptions(flags, defaults)).toThrow(new UsageError(message));
