@@ -86,13 +86,15 @@ export interface CopilotData {
 export const EMULATED_ORG = "acme-corp";
 export const EMULATED_ENTERPRISE = "acme";
 export const CREDITS_FROM = "2026-06-19";
-/** Model ids in both of GitHub's spellings, plus `auto` (copilot.md §3.5). */
+/** Model ids in both of GitHub's spellings, plus `auto`, `others` and `unknown` (copilot.md §3.5). */
 export const MODELS = [
   "claude-sonnet-4.6",
   "claude-4.6-sonnet",
   "gpt-5.3-codex",
   "gpt-5-mini",
   "auto",
+  "others",
+  "unknown",
 ] as const;
 const FEATURES = ["chat_panel_agent_mode", "chat_panel_ask_mode", "agent_edit", "code_completion"] as const;
 
