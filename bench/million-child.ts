@@ -7,7 +7,7 @@
 import { createCursorPlatform } from "../src/platforms/cursor/index.ts";
 import type {} from "../src/platforms/types.ts";
 import { renderJson } from "../src/render/json.ts";
-import { Aggregator } from "../src/usage/aggregate.ts";
+import { Aggregator } from "../src/report/aggregate.ts";
 import { daysBetween } from "../src/usage/days.ts";
 import { fetchUsage, newNotes, type TestNotes } from "../test/batches.ts";
 

@@ -2,9 +2,8 @@
 import module from "node:module";
 import { CommanderError } from "commander";
 import type { Io } from "./cli/io.ts";
-import { buildProgram } from "./cli/program.ts";
+import { buildProgram, reportFlags, syncFlags } from "./cli/program.ts";
 import { UsageError } from "./config/errors.ts";
-import type { RawFlags } from "./config/options.ts";
 import { AbortedError } from "./http/errors.ts";
 import { redact } from "./http/redact.ts";
 import { StoreError } from "./store/types.ts";
@@ -31,18 +30,23 @@ async function main(argv: string[]): Promise<number> {
     stderr: (text) => process.stderr.write(text),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns,
+    // A getter: the table reads the width when it is drawn, after any resize during the run.
+    get columns() {
+      return process.stdout.columns;
+    },
   };
 
-  const { program, sync } = buildProgram();
+  const { program, sync } = buildProgram(io.stdout);
   let run: (() => Promise<number>) | undefined;
   // Commands are loaded only when run, so `--help` and `--version` start without parsing the
   // clients, schemas and renderers (most of the bundle).
-  program.action((flags) => {
-    run = async () => (await import("./cli/report.ts")).runReport(flags as RawFlags, io);
+  program.action(() => {
+    const flags = reportFlags(program);
+    run = async () => (await import("./cli/report.ts")).runReport(flags, io);
   });
-  sync.action((flags) => {
-    run = async () => (await import("./cli/sync.ts")).runSync(flags as RawFlags, io);
+  sync.action(() => {
+    const flags = syncFlags(program, sync);
+    run = async () => (await import("./cli/sync.ts")).runSync(flags, io);
   });
   program.exitOverride();
   sync.exitOverride();
@@ -60,7 +64,10 @@ async function main(argv: string[]): Promise<number> {
     return run ? await run() : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0
+      return err.code === "commander.helpDisplayed" ||
+        err.code === "commander.help" ||
+        err.code === "commander.version" ||
+        err.exitCode === 0
         ? 0
         : 2;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Aggregator } from "../src/usage/aggregate.ts";
+import { Aggregator } from "../src/report/aggregate.ts";
 import { emptyRow, type UsageRow } from "../src/usage/types.ts";
 
 function row(partial: Partial<UsageRow>): UsageRow {

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadAliases } from "../src/config/aliases.ts";
 import { UsageError } from "../src/config/errors.ts";
+import { loadAliases } from "../src/identity/aliases.ts";
 
 function file(content: string): string {
   const path = join(mkdtempSync(join(tmpdir(), "aliases-")), "aliases.json");

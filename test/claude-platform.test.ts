@@ -155,6 +155,8 @@ describe("claude platform against the emulator", () => {
       cacheReadTokens: 6000,
       cacheWriteTokens: 300,
       costNanos: 100_000_000,
+      // Exact activity figures: test/activity-claude.test.ts.
+      activity: expect.any(Object),
     });
     expect(row("2026-03-10", "alice@company.com", "claude-sonnet-5")).toMatchObject({
       requests: 0,

@@ -11,7 +11,7 @@ import { NOW, platformCostUsd, platformSums, type ReportJson, ROOT, runCli, temp
 
 const RANGE = ["--since", "2026-11-01", "--until", "2026-11-07", "--no-store"];
 const UNPRICED_WARNING =
-  /^(?:skipped \(no key\): copilot \(set COPILOT_METRICS_TOKEN\)\n)?no list price for model\(s\) (gpt-5\.6, )?gpt-oss-internal: their estimated cost counts as \$0 \(add prices in \S+\/config\/ai-usage\/prices\.json\)\n$/;
+  /^no list price for model gpt-oss-internal: its estimated cost counts as \$0 \(add prices in \S+\/config\/ai-usage\/prices\.json\)\n$/;
 let emu: EmulatorSet;
 
 beforeAll(async () => {
@@ -72,13 +72,13 @@ describe("ai-usage against the emulators", () => {
     golden("table-range.txt", res.stdout);
   });
 
-  it("titles --days windows 'Last N days' and fits a narrow terminal", async () => {
+  it("titles a --days window that does not end today by its dates, and fits a narrow terminal", async () => {
     const res = await runCli(["--days", "7", "--until", "2026-11-07", "--no-store"], {
       ...emu.env,
       COLUMNS: "60",
     });
     expect(res.code).toBe(0);
-    expect(res.stdout.split("\n")[0]).toBe("AI Coding Usage Leaderboard (Last 7 days)");
+    expect(res.stdout.split("\n")[0]).toBe("AI Coding Usage Leaderboard (2026-11-01 – 2026-11-07)");
     for (const line of res.stdout.split("\n")) expect([...line].length).toBeLessThanOrEqual(60);
     golden("table-days-60.txt", res.stdout);
   });
@@ -94,7 +94,6 @@ describe("ai-usage against the emulators", () => {
       { platform: "claude", status: "ok", message: null },
       { platform: "openai", status: "ok", message: null },
       { platform: "cursor", status: "ok", message: null, excludedEvents: want.cursor.excluded },
-      { platform: "copilot", status: "skipped", message: "COPILOT_METRICS_TOKEN is not set" },
     ]);
     const claude = platformSums(json, "claude");
     expect([claude.requests, claude.tokens]).toEqual([want.claude.requests, want.claude.tokens]);
@@ -183,11 +182,10 @@ describe("ai-usage against the emulators", () => {
     });
     expect(one.code).toBe(0);
     expect(one.stderr).toBe(
-      "skipped (no key): openai (set OPENAI_ORG_API_KEY), cursor (set CURSOR_ADMIN_API_KEY), copilot (set COPILOT_METRICS_TOKEN)\n",
+      "skipped (no key): openai (set OPENAI_ORG_API_KEY), cursor (set CURSOR_ADMIN_API_KEY)\n",
     );
     expect((JSON.parse(one.stdout) as ReportJson).platforms.map((p) => p.status)).toEqual([
       "ok",
-      "skipped",
       "skipped",
       "skipped",
     ]);
@@ -196,7 +194,7 @@ describe("ai-usage against the emulators", () => {
     expect(none.code).toBe(2);
     expect(none.stdout).toBe("");
     expect(none.stderr).toBe(
-      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, OPENAI_ORG_API_KEY, CURSOR_ADMIN_API_KEY, COPILOT_METRICS_TOKEN (in the environment or .env), or try --demo\n",
+      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, OPENAI_ORG_API_KEY, CURSOR_ADMIN_API_KEY (in the environment or .env), or try --demo\n",
     );
   });
 
@@ -242,7 +240,10 @@ describe("ai-usage against the emulators", () => {
     [["--sort", "price"], "ai-usage: --sort must be one of requests, tokens, cost; got 'price'\n"],
     [["--days", "0"], "ai-usage: --days expects a whole number of at least 1, got '0'\n"],
     [["--bogus"], "ai-usage: unknown option '--bogus'\n"],
-    [["--since", "2026-13-01"], "ai-usage: --since expects a date as YYYY-MM-DD, got '2026-13-01'\n"],
+    [
+      ["--since", "2026-13-01"],
+      "ai-usage: --since expects a date as YYYY-MM-DD or YYYYMMDD, got '2026-13-01'\n",
+    ],
     [["--days"], "ai-usage: option '--days <n>' argument missing\n"],
   ])("bad input %j exits 2 with one line", async (args, message) => {
     const res = await runCli(args, emu.env);
@@ -252,7 +253,7 @@ describe("ai-usage against the emulators", () => {
   it("--help and --version exit 0", async () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("--since <YYYY-MM-DD>");
+    expect(help.stdout).toContain("--since <date>");
     const version = await runCli(["--version"]);
     expect(version).toMatchObject({
       code: 0,
@@ -268,14 +269,14 @@ describe("ai-usage against the emulators", () => {
     );
     const json = JSON.parse(res.stdout) as ReportJson & { demo: boolean; unpricedModels: string[] };
     expect(json.demo).toBe(true);
-    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok", "ok"]);
+    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok"]);
     expect(json.users.length).toBeGreaterThanOrEqual(35);
     const names = json.users.map((u) => u.user);
     expect(names).toContain("(unattributed)");
     expect(names.some((n) => n.startsWith("api-key:"))).toBe(true);
     expect(json.unpricedModels.length).toBeGreaterThan(0);
     const tools = json.users.map((u) => u.platforms.length);
-    for (const n of [1, 2, 3]) expect(tools).toContain(n);
+    expect(new Set(tools)).toEqual(new Set([1, 2, 3]));
 
     const csv = await runCli(
       ["--demo", "--sort", "cost", "--top", "3", "--days", "7", "--format", "csv"],

@@ -33,6 +33,15 @@ describe("parseOptions", () => {
     });
   });
 
+  it("accepts YYYYMMDD; a window not ending today is titled as a range", () => {
+    expect(parseOptions({ since: "20261101", until: "20261110" }, defaults)).toMatchObject({
+      since: "2026-11-01",
+      until: "2026-11-10",
+    });
+    expect(parseOptions({ until: "2026-11-20" }, defaults).windowMode).toBe("range");
+    expect(parseOptions({ until: "2026-11-24", days: "7" }, defaults).windowMode).toBe("days");
+  });
+
   it("--since wins over --days and titles the window as a range", () => {
     const o = parseOptions({ since: "2026-11-01", until: "2026-11-10", days: "3" }, defaults);
     expect(o).toMatchObject({ since: "2026-11-01", until: "2026-11-10", days: 10, windowMode: "range" });
@@ -62,8 +71,9 @@ describe("parseOptions", () => {
       "--since 1990-01-01 to --until 2026-01-01 (13150 days) is too long a window; at most 3660 days are allowed",
     ],
     [{ since: "2026-11-10", until: "2026-11-01" }, "--since 2026-11-10 is after --until 2026-11-01"],
-    [{ since: "2026-02-30" }, "--since expects a date as YYYY-MM-DD, got '2026-02-30'"],
-    [{ until: "yesterday" }, "--until expects a date as YYYY-MM-DD, got 'yesterday'"],
+    [{ since: "2026-02-30" }, "--since expects a date as YYYY-MM-DD or YYYYMMDD, got '2026-02-30'"],
+    [{ until: "yesterday" }, "--until expects a date as YYYY-MM-DD or YYYYMMDD, got 'yesterday'"],
+    [{ until: "20261125" }, "--until 2026-11-25 is in the future (today is 2026-11-24, UTC)"],
     [{ format: "xml" }, "--format must be one of table, json, csv, markdown; got 'xml'"],
     [{ platform: "copilot" }, "--platform must be one of claude, openai, cursor; got 'copilot'"],
     [{ top: "0" }, "--top expects a whole number of at least 1, got '0'"],
@@ -74,16 +84,23 @@ describe("parseOptions", () => {
 
 describe("parseDotEnv", () => {
   it("reads plain, quoted, exported and commented lines", () => {
-    const env = parseDotEnv(
+    const { values, problems } = parseDotEnv(
       ["# keys", "A=1", "export B = two ", 'C="three # not a comment"', "D='4'", "E=5 # comment", ""].join(
         "\n",
       ),
     );
-    expect(env).toEqual({ A: "1", B: "two", C: "three # not a comment", D: "4", E: "5" });
+    expect(values).toEqual({ A: "1", B: "two", C: "three # not a comment", D: "4", E: "5" });
+    expect(problems).toEqual([]);
   });
 
-  it("names the malformed line", () => {
-    expect(() => parseDotEnv("A=1\nthis is not a setting\n")).toThrow(".env line 2: expected NAME=value");
-    expect(() => parseDotEnv('A="open')).toThrow('.env line 1: unterminated " quote');
+  it("reads multi-line quoted values and names the lines it cannot read, without refusing", () => {
+    const { values, problems } = parseDotEnv(
+      ["A=1", "this is not a setting", 'CERT="one', "two", 'three"', "B='open", "C=3"].join("\n"),
+    );
+    expect(values).toMatchObject({ A: "1", CERT: "one\ntwo\nthree", C: "3" });
+    expect(problems).toEqual([
+      { line: 2, problem: "not a NAME=value line; skipped" },
+      { line: 6, problem: "the ' quote is never closed; the value is read to the end of the line" },
+    ]);
   });
 });

@@ -44,8 +44,19 @@ type Case = [name: string, args: string[], expected: string | RegExp, extra?: { 
 const CASES: Case[] = [
   ["an unknown flag", ["--bogus"], "ai-usage: unknown option '--bogus'"],
   ["an unknown flag holding a pasted key", [`--key=${KEYS.claude}`], "ai-usage: unknown option '--key=…'"],
-  ["an unknown flag on sync", ["sync", "--top", "3"], "ai-usage: unknown option '--top'"],
-  ["a stray argument", ["yesterday"], /^ai-usage: too many arguments\b/],
+  ["an unknown flag on sync", ["sync", "--bogus"], "ai-usage: unknown option '--bogus'"],
+  [
+    "a report flag on sync",
+    ["sync", "--top", "3"],
+    "ai-usage: --top is an option of the report, not of sync",
+  ],
+  ["a stray argument", ["yesterday"], "ai-usage: unknown command 'yesterday'"],
+  ["a mistyped command", ["snyc"], "ai-usage: unknown command 'snyc' (did you mean sync?)"],
+  [
+    "--until in the future",
+    ["--until", "2026-12-01"],
+    "ai-usage: --until 2026-12-01 is in the future (today is 2026-11-24, UTC)",
+  ],
   ["--days 0", ["--days", "0"], "ai-usage: --days expects a whole number of at least 1, got '0'"],
   ["--days -1", ["--days", "-1"], "ai-usage: --days expects a whole number of at least 1, got '-1'"],
   ["--days abc", ["--days", "abc"], "ai-usage: --days expects a whole number of at least 1, got 'abc'"],
@@ -57,7 +68,7 @@ const CASES: Case[] = [
   [
     "--since 2026-02-30",
     ["--since", "2026-02-30"],
-    "ai-usage: --since expects a date as YYYY-MM-DD, got '2026-02-30'",
+    "ai-usage: --since expects a date as YYYY-MM-DD or YYYYMMDD, got '2026-02-30'",
   ],
   [
     "--since after --until",
@@ -67,7 +78,7 @@ const CASES: Case[] = [
   [
     "--until 2026/11/01",
     ["--until", "2026/11/01"],
-    "ai-usage: --until expects a date as YYYY-MM-DD, got '2026/11/01'",
+    "ai-usage: --until expects a date as YYYY-MM-DD or YYYYMMDD, got '2026/11/01'",
   ],
   [
     "a window decades long",
@@ -94,18 +105,6 @@ const CASES: Case[] = [
     "a bad value with --verbose",
     ["--days", "0", "--verbose"],
     "ai-usage: --days expects a whole number of at least 1, got '0'",
-  ],
-  [
-    "a malformed .env line",
-    [],
-    `ai-usage: ${join(envDir, ".env")} line 2: expected NAME=value`,
-    { cwd: envDir },
-  ],
-  [
-    "an unterminated quote in .env",
-    [],
-    `ai-usage: ${join(quoteDir, ".env")} line 1: unterminated " quote`,
-    { cwd: quoteDir },
   ],
   [
     "a base URL that is not http(s)",
@@ -193,6 +192,18 @@ describe("bad local input: one line naming the problem, exit 2", () => {
     if (typeof expected === "string") expect(lines[0]).toBe(expected);
     else expect(lines[0]).toMatch(expected);
     expect(res.code).toBe(2);
+    expectNoStack(res.stderr);
+  });
+});
+
+describe(".env lines the parser cannot read: a warning naming the line, never its text, never a refusal", () => {
+  it.concurrent.each([
+    [envDir, "line 2: not a NAME=value line; skipped"],
+    [quoteDir, 'line 1: the " quote is never closed; the value is read to the end of the line'],
+  ])("%s", async (dir, problem) => {
+    const res = await runRecorded(out, ["--demo", "--days", "1"], {}, { cwd: dir });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(`ai-usage: warning: ${join(dir, ".env")} ${problem}\n`);
     expectNoStack(res.stderr);
   });
 });

@@ -1,5 +1,5 @@
 import { platformLabel } from "../src/platforms/registry.ts";
-import type { PlatformUsage, Report, Totals, UserUsage } from "../src/usage/report.ts";
+import type { PlatformUsage, Report, Totals, UserUsage } from "../src/report/report.ts";
 import type { PlatformId } from "../src/usage/types.ts";
 
 /** Hand-built Reports for the renderer tests. */

@@ -173,9 +173,9 @@ describe("renderCsv", () => {
     expect(csv).toBe(
       [
         "rank,user,email,platform,requests,tokens,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,cost_estimated,tools",
-        "1,alice@company.com,alice@company.com,claude,220,1500000,843750,375000,187500,93750,95.00,false,Claude",
-        "1,alice@company.com,alice@company.com,openai,122,620300,348920,155075,77537,38768,32.40,true,OpenAI",
-        "1,alice@company.com,alice@company.com,all,342,2120300,1192670,530075,265037,132518,127.40,true,Claude;OpenAI",
+        "1,alice@company.com,alice@company.com,claude,220,1500000,843750,375000,187500,93750,95.000000000,false,Claude",
+        "1,alice@company.com,alice@company.com,openai,122,620300,348920,155075,77537,38768,32.400000000,true,OpenAI",
+        "1,alice@company.com,alice@company.com,all,342,2120300,1192670,530075,265037,132518,127.400000000,true,Claude;OpenAI",
         "",
       ].join("\n"),
     );
@@ -188,7 +188,7 @@ describe("renderCsv", () => {
     const line = renderCsv(report([user(1, "user-abc", [plat("openai", 1, 1, 1, true)], null)])).split(
       "\n",
     )[1];
-    expect(line).toBe("1,user-abc,,openai,1,1,1,0,0,0,0.01,true,OpenAI");
+    expect(line).toBe("1,user-abc,,openai,1,1,1,0,0,0,0.010000000,true,OpenAI");
   });
 
   it("neutralises formulas and quotes commas, quotes and newlines", () => {
@@ -208,7 +208,7 @@ describe("renderCsv", () => {
       const cell = rows.slice(2, rows.indexOf(",,claude,"));
       // The same cell on the platform row and the `all` row.
       expect(rows).toBe(
-        `1,${cell},,claude,1,1,1,0,0,0,0.01,false,Claude\n1,${cell},,all,1,1,1,0,0,0,0.01,false,Claude\n`,
+        `1,${cell},,claude,1,1,1,0,0,0,0.010000000,false,Claude\n1,${cell},,all,1,1,1,0,0,0,0.010000000,false,Claude\n`,
       );
       return cell;
     });

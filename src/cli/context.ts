@@ -1,16 +1,18 @@
 import { resolve } from "node:path";
-import { type Aliases, loadAliases } from "../config/aliases.ts";
 import { loadDotEnv } from "../config/env.ts";
 import { UsageError } from "../config/errors.ts";
 import { type Options, parseOptions, type RawFlags } from "../config/options.ts";
 import { loadPriceOverrides } from "../config/prices.ts";
 import { fetchForEnv } from "../http/proxy.ts";
 import { registerSecret } from "../http/redact.ts";
+import { type Aliases, loadAliases } from "../identity/aliases.ts";
+import { loadTeams, parseTeams, type Teams } from "../identity/teams.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { PLATFORMS } from "../platforms/registry.ts";
 import type { Platform } from "../platforms/types.ts";
 import { createPriceLookup, type PriceLookup } from "../pricing/lookup.ts";
 import { cleanForTerminal } from "../render/sanitize.ts";
+import { previousWindow } from "../report/periods.ts";
 import { defaultStorePath } from "../store/paths.ts";
 import type { Store } from "../store/types.ts";
 import { syncAll } from "../sync/run.ts";
@@ -33,6 +35,8 @@ export interface Context {
   prices: PriceLookup;
   /** The user's identity aliases, applied when people are merged. */
   aliases: Aliases;
+  /** Teams for --by team (empty otherwise): the user's teams file, or the demo's. */
+  teams: Teams;
   close: () => Promise<void>;
 }
 
@@ -42,7 +46,7 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
     storePath: defaultStorePath(io.env),
     platformIds: PLATFORMS.map((p) => p.id),
   });
-  let env = loadDotEnv(resolve(io.cwd, ".env"), io.env);
+  let env = loadDotEnv(resolve(io.cwd, ".env"), io.env, (m) => io.stderr(`ai-usage: warning: ${m}\n`));
   const log = createLogger({ verbose: options.verbose, write: io.stderr, clean: cleanForTerminal });
   const prices = createPriceLookup(loadPriceOverrides(undefined, env));
   const aliases = loadAliases(env);
@@ -51,11 +55,17 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
     for (const done of closers.reverse()) await done();
   };
 
+  let teams: Teams = new Map();
   try {
+    if (options.by === "team" && !options.demo) teams = loadTeams(env, aliases);
     if (options.demo) {
       const { startDemo } = await import("../emulators/demo.ts");
-      const demo = await startDemo({ since: options.since, until: options.until, now: io.now });
+      // The demo's data starts a window earlier, so --compare has a previous period and the
+      // window's own figures are the same with or without it.
+      const since = previousWindow(options).since;
+      const demo = await startDemo({ since, until: options.until, now: io.now });
       closers.push(demo.close);
+      if (options.by === "team") teams = parseTeams(demo.teams, "(demo teams)", aliases);
       // The demo's own keys and emulator URLs replace whatever the environment holds.
       env = { ...env, ...demo.env };
       log.warn("demo: showing generated data from built-in emulators, not a real organisation");
@@ -89,7 +99,19 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
       store = opened;
     }
     const fetch = io.fetch ?? (await fetchForEnv(env));
-    return { options, env, log, platforms: selected, store, noStoreReason, fetch, prices, aliases, close };
+    return {
+      options,
+      env,
+      log,
+      platforms: selected,
+      store,
+      noStoreReason,
+      fetch,
+      prices,
+      aliases,
+      teams,
+      close,
+    };
   } catch (err) {
     // Emulators or a store opened before the failure must not keep the process alive.
     await close();
@@ -145,7 +167,7 @@ export async function syncUsage(
       noStoreReason: ctx.noStoreReason,
       refresh: options.refresh,
       onRow,
-      client: { prices: ctx.prices },
+      client: { prices: ctx.prices, activity: options.activity },
       onProgress: progress.update,
       onWait: progress.wait,
     });

@@ -21,7 +21,10 @@ export function createProgress(io: Io, verbose: boolean) {
     const elapsed = Date.now() - started;
     if (elapsed < SHOW_AFTER_MS) return;
     if (!spinner) {
-      spinner = yoctoSpinner({ stream: process.stderr }).start();
+      // handleSignals off: the spinner's own SIGINT handler would exit at once, skipping our shutdown
+      // (abort the requests, close the store, say "interrupted", exit 130).
+      spinner = yoctoSpinner({ stream: process.stderr, handleSignals: false }).start();
+      process.once("exit", showCursor);
       // Redrawn every second so a countdown or an ETA never looks frozen between updates.
       ticker = setInterval(draw, 1000);
       ticker.unref();
@@ -45,8 +48,14 @@ export function createProgress(io: Io, verbose: boolean) {
       clearInterval(ticker);
       spinner?.stop();
       spinner = undefined;
+      process.off("exit", showCursor);
     },
   };
+}
+
+/** A second Ctrl-C exits at once: the cursor the spinner hid must come back even then. */
+function showCursor() {
+  process.stderr.write("\u001B[?25h");
 }
 
 interface Progress {
@@ -65,9 +74,14 @@ export function progressLine(state: ReadonlyMap<PlatformId, Progress>, elapsedMs
       if (s.waiting && s.waiting.until > nowMs)
         return `${id}: ${s.waiting.why}, resuming in ${Math.ceil((s.waiting.until - nowMs) / 1000)} s`;
       const unit = platformById(id)?.progressUnit ?? "steps";
-      return `${id}: ${s.done}/${s.total} ${unit}${eta(elapsedMs, s)}`;
+      return `${id}: ${s.done}/${s.total} ${inNumber(unit, s.total)}${eta(elapsedMs, s)}`;
     })
     .join("  ");
+}
+
+/** `1/1 day`, `3/7 days`: the unit follows the total. */
+function inNumber(plural: string, total: number): string {
+  return total === 1 && plural.endsWith("s") ? plural.slice(0, -1) : plural;
 }
 
 function eta(elapsedMs: number, s: Progress): string {

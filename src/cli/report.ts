@@ -1,7 +1,8 @@
 import type { RawFlags } from "../config/options.ts";
 import { defaultPricesPath } from "../config/prices.ts";
 import { render } from "../render/index.ts";
-import { Aggregator } from "../usage/aggregate.ts";
+import { Aggregator } from "../report/aggregate.ts";
+import { previousWindow } from "../report/periods.ts";
 import { prepare, syncUsage } from "./context.ts";
 import type { Io } from "./io.ts";
 
@@ -10,13 +11,26 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
   const ctx = await prepare(flags, io);
   try {
     const { options, prices } = ctx;
-    const aggregator = new Aggregator(ctx.aliases);
+    const aggregator = new Aggregator(ctx.aliases, ctx.teams);
     const outcomes = await syncUsage(ctx, io, options, (row) => aggregator.add(row));
+    // --compare: the previous window through the same sync (the store serves its settled days).
+    const previous = options.compare ? previousWindow(options) : undefined;
+    const notes: string[] = [];
+    if (previous) {
+      const before = await syncUsage(ctx, io, previous, (row) => aggregator.addPrevious(row));
+      const failed = before.filter(
+        (o, i) => o.status.status === "error" && outcomes[i]?.status.status === "ok",
+      );
+      if (failed.length > 0)
+        notes.push(
+          `the previous period of ${failed.map((o) => o.status.platform).join(", ")} could not be read, so its change is overstated`,
+        );
+    }
 
     const unpricedModels = [...aggregator.estimatedModels].filter((m) => !prices(m)).sort();
     if (unpricedModels.length > 0) {
       ctx.log.warn(
-        `no list price for model(s) ${unpricedModels.join(", ")}: their estimated cost counts as $0 (add prices in ${defaultPricesPath(ctx.env).path})`,
+        `no list price for ${unpricedModels.length === 1 ? "model" : "models"} ${unpricedModels.join(", ")}: ${unpricedModels.length === 1 ? "its" : "their"} estimated cost counts as $0 (add prices in ${defaultPricesPath(ctx.env).path})`,
       );
     }
     const report = aggregator.build({
@@ -27,7 +41,11 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
       platforms: outcomes.map((o) => o.status),
       demo: options.demo,
       unpricedModels,
+      by: options.by,
+      previousWindow: previous,
+      activity: options.activity,
     });
+    if (notes.length > 0) report.notes = [...(report.notes ?? []), ...notes];
     const color = io.stdoutIsTTY && !io.env.NO_COLOR && io.env.TERM !== "dumb";
     io.stdout(await render(report, options.format, { width: terminalWidth(io), color }));
     return outcomes.some((o) => o.status.status === "ok") ? 0 : 1;
@@ -36,8 +54,13 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
   }
 }
 
-function terminalWidth(io: Io): number {
+/**
+ * The width to draw in, read when drawing (a terminal may have been resized during a long run):
+ * `COLUMNS`, else the terminal's width; piped with no `COLUMNS`, Infinity, so nothing is cut.
+ */
+export function terminalWidth(io: Pick<Io, "env" | "columns" | "stdoutIsTTY">): number {
   const fromEnv = Number(io.env.COLUMNS);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  if (!io.stdoutIsTTY) return Number.POSITIVE_INFINITY;
   return io.columns && io.columns > 0 ? io.columns : 80;
 }

@@ -1,8 +1,13 @@
 import { addDays, daysBetween, isDay, todayUtc } from "../usage/days.ts";
-import type { SortKey } from "../usage/report.ts";
-import { SORT_KEYS } from "../usage/report.ts";
 import type { PlatformId } from "../usage/types.ts";
 import { UsageError } from "./errors.ts";
+
+export type SortKey = "requests" | "tokens" | "cost";
+export const SORT_KEYS: readonly SortKey[] = ["requests", "tokens", "cost"];
+
+/** What a row of the report is (`--by`). */
+export type Dimension = "user" | "team" | "model" | "platform" | "day" | "week" | "month";
+export const DIMENSIONS: readonly Dimension[] = ["user", "team", "model", "platform", "day", "week", "month"];
 
 export const FORMATS = ["table", "json", "csv", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -24,6 +29,9 @@ export interface RawFlags {
   verbose?: boolean;
   store?: string | boolean;
   refresh?: boolean;
+  by?: string;
+  compare?: boolean;
+  activity?: boolean;
 }
 
 /** Validated options: everything downstream can trust these. */
@@ -42,6 +50,12 @@ export interface Options {
   /** Store file, or null for --no-store. */
   store: string | null;
   refresh: boolean;
+  /** What a row is (`--by`). */
+  by: Dimension;
+  /** Add the previous window of the same length (`--compare`). */
+  compare: boolean;
+  /** Add what the AI produced (`--activity`). */
+  activity: boolean;
 }
 
 /**
@@ -52,9 +66,13 @@ export function parseOptions(
   flags: RawFlags,
   defaults: { now: Date; storePath: string; platformIds: readonly string[] },
 ): Options {
-  const until = flags.until === undefined ? todayUtc(defaults.now) : day("--until", flags.until);
+  const today = todayUtc(defaults.now);
+  const until = flags.until === undefined ? today : day("--until", flags.until);
+  // A day that has not begun has no usage yet: refusing it beats an empty report that looks real.
+  if (until > today) throw new UsageError(`--until ${until} is in the future (today is ${today}, UTC)`);
   let since: string;
-  let windowMode: Options["windowMode"] = "days";
+  // "Last N days" only when the window ends today; otherwise the title names both ends.
+  let windowMode: Options["windowMode"] = until === today ? "days" : "range";
   if (flags.since !== undefined) {
     since = day("--since", flags.since);
     if (since > until) throw new UsageError(`--since ${since} is after --until ${until}`);
@@ -93,12 +111,21 @@ export function parseOptions(
             ? null
             : defaults.storePath,
     refresh: Boolean(flags.refresh),
+    by: oneOf("--by", flags.by ?? "user", DIMENSIONS),
+    compare: Boolean(flags.compare),
+    activity: Boolean(flags.activity),
   };
 }
 
+/** `YYYY-MM-DD`, or `YYYYMMDD` as ccusage users type it; returned as `YYYY-MM-DD`. */
 function day(flag: string, value: string): string {
-  if (!isDay(value)) throw new UsageError(`${flag} expects a date as YYYY-MM-DD, got '${value}'`);
-  return value;
+  const trimmed = value.trim();
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(trimmed);
+  const normal = compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : trimmed;
+  if (!isDay(normal)) {
+    throw new UsageError(`${flag} expects a date as YYYY-MM-DD or YYYYMMDD, got '${value}'`);
+  }
+  return normal;
 }
 
 function positiveInt(flag: string, value: string): number {

@@ -1,4 +1,5 @@
 import { startEmulators } from "./index.ts";
+import { orgTeamsFile } from "./teams.ts";
 
 /** The organisation behind `--demo`: fixed seed so the demo shows the same people every time. */
 export const DEMO_SEED = 2026;
@@ -6,7 +7,8 @@ export const DEMO_PEOPLE = 40;
 
 /**
  * Starts the three emulators in-process for `--demo` and returns the environment that points the
- * real clients at them. Nothing leaves the machine and no key is needed.
+ * real clients at them. Nothing leaves the machine and no key is needed. `teams` is the demo's
+ * teams file (`{ "team": ["email", …] }`), so `--demo --by team` shows teams.
  */
 export async function startDemo(window: { since: string; until: string; now: Date }) {
   const set = await startEmulators({
@@ -17,5 +19,5 @@ export async function startDemo(window: { since: string; until: string; now: Dat
     now: () => window.now,
     copilot: true,
   });
-  return { env: set.env, close: set.close };
+  return { env: set.env, close: set.close, teams: orgTeamsFile(set.org) };
 }

@@ -44,6 +44,17 @@ export function rng(seed: number): () => number {
   };
 }
 
+/**
+ * A generator for one UTC day: a day's usage depends on the seed and the day only, so the same day
+ * looks the same in every window, and a different window shows different numbers (as a real
+ * organisation's would).
+ */
+export function dayRng(seed: number, day: string): () => number {
+  let h = 0x811c9dc5 ^ (seed >>> 0); // FNV-1a over the day, started from the seed
+  for (let i = 0; i < day.length; i++) h = Math.imul(h ^ day.charCodeAt(i), 0x01000193) >>> 0;
+  return rng(h);
+}
+
 export function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;
 }

@@ -86,6 +86,11 @@ export interface Platform {
    * fingerprint of base URL + key.
    */
   organization?(env: Readonly<Record<string, string | undefined>>): string | null;
+  /**
+   * Activity needs an extra route here, fetched only with `activity`: each day fetched with it
+   * carries the per-day counter `activityDays: 1`, so the sync re-fetches stored days without it.
+   */
+  activityRoute?: boolean;
   /** Streams the usage of every day in `ranges` as completed batches. */
   fetchBatches(client: ClientOptions, ranges: readonly DayRange[], notes: FetchNotes): AsyncIterable<Batch>;
 }

@@ -1,3 +1,4 @@
+import type { Report } from "../report/report.ts";
 import { formatUsd, NANOS_PER_DOLLAR } from "../usage/money.ts";
 
 /** Shared number formatting for the human formats (table, markdown). */
@@ -39,12 +40,24 @@ export function formatCost(nanos: number, estimated: boolean): string {
  * Built from the integer so no float noise (`127.40000000001`) or exponent (`1e-7`) ever shows.
  */
 export function nanosToDecimal(nanos: number): string {
+  const [whole, frac] = splitNanos(nanos);
+  return `${whole}.${frac.replace(/0+$/, "").padEnd(2, "0")}`;
+}
+
+/**
+ * Dollars with exactly 9 decimals, the full precision of a nano-dollar: `127.400000000`. The CSV
+ * uses it for every cost cell, so every platform's cells have one shape and sum exactly.
+ */
+export function nanosToFixed9(nanos: number): string {
+  const [whole, frac] = splitNanos(nanos);
+  return `${whole}.${frac}`;
+}
+
+function splitNanos(nanos: number): [whole: string, frac: string] {
   const sign = nanos < 0 ? "-" : "";
   const abs = Math.abs(Math.round(nanos));
   const whole = Math.floor(abs / NANOS_PER_DOLLAR);
-  let frac = String(abs % NANOS_PER_DOLLAR).padStart(9, "0");
-  frac = frac.replace(/0+$/, "").padEnd(2, "0");
-  return `${sign}${whole}.${frac}`;
+  return [`${sign}${whole}`, String(abs % NANOS_PER_DOLLAR).padStart(9, "0")];
 }
 
 /** Dollars as a JSON number, equal to the exact decimal above (so 127.4, not 127.40000000001). */
@@ -52,5 +65,23 @@ export function nanosToUsdNumber(nanos: number): number {
   return Number(nanosToDecimal(nanos));
 }
 
+/**
+ * One line per platform that failed, `cursor: HTTP 401: Invalid API key — not counted`, for under
+ * the leaderboard: a partial leaderboard must never look complete. The message is the vendor's
+ * (untrusted) text; each renderer cleans it for its medium.
+ */
+export function failedPlatforms(report: Report): Array<{ platform: string; message: string }> {
+  return report.platforms
+    .filter((p) => p.status === "error")
+    .map((p) => ({ platform: p.platform, message: p.message ?? "failed" }));
+}
+
+export const NOT_COUNTED = "— not counted";
+
 /** The footnote under a table or Markdown report whose costs include estimates. */
 export const ESTIMATE_FOOTNOTE = "~ estimated from list prices (OpenAI reports no per-user cost)";
+
+/** `1 day`, `3 days`, `0 rows`: a count with its noun in the right number. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatRequests(n)} ${n === 1 ? singular : plural}`;
+}

@@ -1,5 +1,5 @@
 import type { Format } from "../config/options.ts";
-import type { Report } from "../usage/report.ts";
+import type { Report } from "../report/report.ts";
 import { renderCsv } from "./csv.ts";
 import { renderJson } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";

@@ -1,4 +1,11 @@
-import type { PlatformStatus, Report, Totals } from "../usage/report.ts";
+import type {
+  PlatformStatus,
+  PlatformUsage,
+  PreviousTotals,
+  Report,
+  RowExtras,
+  Totals,
+} from "../report/report.ts";
 import { nanosToUsdNumber } from "./format.ts";
 
 /** The DESIGN §1 JSON object. Key order is stable so diffs of saved reports stay readable. */
@@ -14,6 +21,24 @@ function amounts(t: Totals) {
     costUsd: nanosToUsdNumber(t.costNanos),
     costEstimated: t.costEstimated,
   };
+}
+
+/** `previous` (--compare) and `activity` (--activity), only when the report has them. */
+function extras(report: Report, row: RowExtras) {
+  const out: Record<string, unknown> = {};
+  if (report.previousWindow) out.previous = previous(row.previous);
+  if (report.activity) out.activity = row.activity ?? null;
+  return out;
+}
+
+function previous(p: PreviousTotals | undefined) {
+  return { requests: p?.requests ?? 0, tokens: p?.tokens ?? 0, costUsd: nanosToUsdNumber(p?.costNanos ?? 0) };
+}
+
+function platformRow(report: Report, p: PlatformUsage) {
+  const out: Record<string, unknown> = { platform: p.platform, ...amounts(p) };
+  if (report.activity) out.activity = p.activity ?? null;
+  return out;
 }
 
 const RESERVED = new Set(["platform", "status", "message"]);
@@ -40,16 +65,32 @@ export function renderJson(report: Report): string {
     sort: report.sort,
   };
   if (report.demo) obj.demo = true;
+  if (report.previousWindow) obj.previousWindow = { ...report.previousWindow };
   obj.platforms = report.platforms.map(platformStatus);
-  obj.users = report.users.map((u) => ({
-    rank: u.rank,
-    user: u.user,
-    email: u.email,
-    ...amounts(u),
-    tools: u.tools,
-    platforms: u.platforms.map((p) => ({ platform: p.platform, ...amounts(p) })),
-  }));
-  obj.totals = amounts(report.totals);
+  if (report.by && report.by !== "user") {
+    obj.by = report.by;
+    obj.groups = (report.groups ?? []).map((g) => ({
+      rank: g.rank,
+      key: g.key,
+      ...amounts(g),
+      users: g.users,
+      ...extras(report, g),
+      tools: g.tools,
+      platforms: g.platforms.map((p) => platformRow(report, p)),
+    }));
+  } else {
+    obj.users = report.users.map((u) => ({
+      rank: u.rank,
+      user: u.user,
+      email: u.email,
+      ...amounts(u),
+      ...extras(report, u),
+      tools: u.tools,
+      platforms: u.platforms.map((p) => platformRow(report, p)),
+    }));
+  }
+  obj.totals = { ...amounts(report.totals), ...extras(report, report.totals) };
+  if (report.notes?.length) obj.notes = report.notes;
   obj.unpricedModels = report.unpricedModels;
   return `${escapeUnsafe(JSON.stringify(obj, null, 2))}\n`;
 }

@@ -1,6 +1,14 @@
 import { platformLabel } from "../platforms/registry.ts";
-import type { Report, Totals } from "../usage/report.ts";
-import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "./format.ts";
+import { type Report, reportRows, type Totals } from "../report/report.ts";
+import { extraCells, extraHeaders, firstColumn, footnotes } from "./extras.ts";
+import {
+  ESTIMATE_FOOTNOTE,
+  failedPlatforms,
+  formatCost,
+  formatRequests,
+  formatTokens,
+  NOT_COUNTED,
+} from "./format.ts";
 import { markdownCell } from "./sanitize.ts";
 
 /**
@@ -22,24 +30,44 @@ const numbers = (t: Totals) => [
 ];
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
 
+/** A list item per failed platform, so a partial leaderboard never looks complete. */
+function failures(report: Report): string[] {
+  const failed = failedPlatforms(report);
+  if (failed.length === 0) return [];
+  return [
+    "",
+    ...failed.map((f) => `- ! ${markdownCell(f.platform)}: ${markdownCell(f.message)} ${NOT_COUNTED}`),
+  ];
+}
+
 export function renderMarkdown(report: Report): string {
   const lines = [title(report), ""];
-  if (report.users.length === 0) {
-    lines.push("No usage in this window.");
+  if (reportRows(report).length === 0) {
+    const everyFailed =
+      report.platforms.some((p) => p.status === "error") && !report.platforms.some((p) => p.status === "ok");
+    lines.push(everyFailed ? "No usage to show: every platform failed." : "No usage in this window.");
+    lines.push(...failures(report));
     return `${lines.join("\n")}\n`;
   }
-  lines.push(row(["#", "User", "Requests", "Tokens", "Cost", "Tools"]), "|--:|:--|--:|--:|--:|:--|");
+  const extra = extraHeaders(report);
+  lines.push(
+    row(["#", firstColumn(report), "Requests", "Tokens", "Cost", ...extra, "Tools"]),
+    `|--:|:--|--:|--:|--:|${extra.map(() => "--:|").join("")}:--|`,
+  );
   let estimated = false;
-  for (const u of report.users) {
+  for (const u of reportRows(report)) {
     estimated ||= u.costEstimated;
-    lines.push(row([String(u.rank), markdownCell(u.user), ...numbers(u), markdownCell(u.tools.join(", "))]));
+    const tools = markdownCell(u.tools.join(", "));
+    lines.push(row([String(u.rank), markdownCell(u.label), ...numbers(u), ...extraCells(report, u), tools]));
     if (u.platforms.length < 2) continue;
     for (const p of u.platforms) {
       estimated ||= p.costEstimated;
       const label = `↳ ${markdownCell(platformLabel(p.platform))}`;
-      lines.push(row(["", label, ...numbers(p), ""]));
+      lines.push(row(["", label, ...numbers(p), ...extraCells(report, u, p.activity ?? null), ""]));
     }
   }
   if (estimated) lines.push("", ESTIMATE_FOOTNOTE);
+  for (const note of footnotes(report)) lines.push("", markdownCell(note));
+  lines.push(...failures(report));
   return `${lines.join("\n")}\n`;
 }

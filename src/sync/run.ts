@@ -2,10 +2,11 @@ import { AbortedError, ApiError, PlatformError } from "../http/errors.ts";
 import { redact } from "../http/redact.ts";
 import type { Logger } from "../log.ts";
 import type { Batch, ClientOptions, FetchNotes, Platform } from "../platforms/types.ts";
+import type { PlatformStatus } from "../report/report.ts";
 import type { Source, Store } from "../store/types.ts";
 import { daysBetween, toRanges } from "../usage/days.ts";
-import type { PlatformStatus } from "../usage/report.ts";
 import type { PlatformId, UsageRow } from "../usage/types.ts";
+import { daysWithoutActivity, reportedCounters } from "./activity.ts";
 import { noteLookback } from "./lookback.ts";
 import { daysToFetch, oldestLiveDay } from "./plan.ts";
 import { platformBaseUrl, platformKey, sourceOf } from "./source.ts";
@@ -68,7 +69,7 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
   const fetched = store
     ? await store.fetchedDays(source, input.since, input.until)
     : new Map<string, number>();
-  const toFetch = store
+  let toFetch = store
     ? daysToFetch({
         days: liveDays,
         fetched,
@@ -78,6 +79,10 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
       })
     : liveDays;
   noteLookback({ platform, window, oldestLive, fetched, store, reason: input.noStoreReason, log: input.log });
+  if (store && input.client?.activity && platform.activityRoute) {
+    const stored = liveDays.filter((d) => fetched.has(d) && !toFetch.includes(d));
+    toFetch = [...toFetch, ...(await daysWithoutActivity(store, source, stored))].sort();
+  }
 
   const notes: FetchNotes = { warnings: [], notes: [] };
   const client = clientFor(platform, input, apiKey, source);
@@ -99,7 +104,7 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
     outcome.fetchedDays += pending.size;
     outcome.storedDays = window.filter((d) => fetched.has(d) && !toFetch.includes(d)).length;
     if (store) {
-      const counters = await store.readCounters(source, input.since, input.until);
+      const counters = reportedCounters(await store.readCounters(source, input.since, input.until));
       if (Object.keys(counters).length > 0) status.counters = counters;
       if (input.onRow)
         for await (const row of store.readRows([source], input.since, input.until)) {
@@ -107,7 +112,7 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
           outcome.rows++;
         }
     } else {
-      const counters = sumCounters(held);
+      const counters = reportedCounters(sumCounters(held));
       if (Object.keys(counters).length > 0) status.counters = counters;
       for (const batch of held)
         for (const row of batch.rows) {

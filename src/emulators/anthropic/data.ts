@@ -1,5 +1,5 @@
 import { daysBetween } from "../../usage/days.ts";
-import { int, type Org, type Person, pick, rng } from "../org.ts";
+import { dayRng, int, type Org, type Person, pick } from "../org.ts";
 
 /**
  * Vendor-shaped records of `GET /v1/organizations/usage_report/claude_code` (anthropic.md §3.2),
@@ -155,8 +155,9 @@ function personRecord(rand: () => number, person: Person, date: string, remote: 
 }
 
 /**
- * One record per active person-day (sometimes a second, remote one), plus CI key usage. The first
- * active day of the first Claude user always holds the awkward cases: two rows, a messy email,
+ * One record per active person-day (sometimes a second, remote one), plus CI key usage; each day
+ * drawn from its own generator (see dayRng). The first day of the window always has the first Claude
+ * user, with the awkward cases: two rows, a messy email,
  * no subscription_type, no multi_edit_tool and a dated model id.
  */
 export function anthropicData(
@@ -164,16 +165,15 @@ export function anthropicData(
   range: { since: string; until: string },
   seed = org.seed,
 ): ClaudeCodeRecord[] {
-  const rand = rng((seed ^ 0x0c1a0de5) >>> 0);
   const days = daysBetween(range.since, range.until);
+  const users = org.people.filter((p) => p.tools.includes("claude"));
   const records: ClaudeCodeRecord[] = [];
-  let awkwardDone = false;
-  for (const person of org.people.filter((p) => p.tools.includes("claude"))) {
-    for (const day of days) {
-      if (rand() >= person.activeShare) continue;
-      const date = `${day}T00:00:00Z`;
-      const awkward = !awkwardDone;
-      awkwardDone = true;
+  days.forEach((day, i) => {
+    const rand = dayRng((seed ^ 0x0c1a0de5) >>> 0, day);
+    const date = `${day}T00:00:00Z`;
+    for (const person of users) {
+      const awkward = i === 0 && person === users[0];
+      if (rand() >= person.activeShare && !awkward) continue;
       records.push(personRecord(rand, person, date, false, awkward));
       if (awkward || rand() < 0.2) {
         const remote = personRecord(rand, person, date, true);
@@ -185,10 +185,8 @@ export function anthropicData(
         records.push(remote);
       }
     }
-  }
-  days.forEach((day, i) => {
-    if (i === 0 || rand() < 0.6) records.push(keyRecord(rand, "ci-pipeline", `${day}T00:00:00Z`));
-    if (i === days.length - 1) records.push(keyRecord(rand, "eval-harness", `${day}T00:00:00Z`));
+    if (i === 0 || rand() < 0.6) records.push(keyRecord(rand, "ci-pipeline", date));
+    if (i === days.length - 1) records.push(keyRecord(rand, "eval-harness", date));
   });
   return records;
 }

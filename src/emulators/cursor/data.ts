@@ -1,5 +1,5 @@
 import { DAY_MS, dayStartMs, daysBetween } from "../../usage/days.ts";
-import { int, type Org, pick, rng } from "../org.ts";
+import { dayRng, int, type Org, pick } from "../org.ts";
 
 /** Wire shapes of Cursor's Admin API (api/cursor.md §3.1, §3.4), as the emulator serves them. */
 export interface TeamMember {
@@ -160,7 +160,6 @@ function mixedCase(email: string): string {
  * events without `chargedCents`, mixed-case emails, errored/aborted events that carry cents.
  */
 export function cursorData(org: Org, range: { since: string; until: string }, seed = org.seed): CursorData {
-  const rand = rng(seed ^ 0x5eed_c0de);
   const users = org.people.filter((p) => p.tools.includes("cursor"));
   const members: TeamMember[] = users.map((p, i) => ({
     id: p.cursorUserId,
@@ -172,7 +171,7 @@ export function cursorData(org: Org, range: { since: string; until: string }, se
   members.push(REMOVED_MEMBER);
 
   const used = new Set<number>();
-  const stamp = (day: string) => {
+  const stamp = (rand: () => number, day: string) => {
     const start = dayStartMs(day);
     let offset = int(rand, 0, DAY_MS - 1);
     // Unique timestamps, so no two events share a fingerprint and totals are exact.
@@ -185,13 +184,15 @@ export function cursorData(org: Org, range: { since: string; until: string }, se
   let olderTenant = 0;
   let nullString = 0;
   for (const day of daysBetween(range.since, range.until)) {
+    // Each day from its own generator (see dayRng); members and ids above stay fixed.
+    const rand = dayRng(seed ^ 0x5eed_c0de, day);
     users.forEach((person, index) => {
       if (rand() >= person.activeShare) return;
       const n = int(rand, 1, 2 + Math.round(person.intensity * 8));
       // The second Cursor user's events show the email in mixed case.
       const email = index === 1 ? mixedCase(person.email) : person.email;
       for (let k = 0; k < n; k++) {
-        const event = makeEvent(rand, stamp(day), { email });
+        const event = makeEvent(rand, stamp(rand, day), { email });
         if (olderTenant < 2 && event.tokenUsage && !/errored|aborted/i.test(event.kind)) {
           // 2025 tenants had no chargedCents: the client must use totalCents + cursorTokenFee.
           delete event.chargedCents;
@@ -203,8 +204,8 @@ export function cursorData(org: Org, range: { since: string; until: string }, se
         events.push(event);
       }
     });
-    if (rand() < 0.5) events.push(makeEvent(rand, stamp(day), { serviceAccount: true }));
-    if (rand() < 0.3) events.push(makeEvent(rand, stamp(day), { removed: true }));
+    if (rand() < 0.5) events.push(makeEvent(rand, stamp(rand, day), { serviceAccount: true }));
+    if (rand() < 0.3) events.push(makeEvent(rand, stamp(rand, day), { removed: true }));
   }
   events.sort((a, b) => Number(b.timestamp) - Number(a.timestamp));
   return { members, events };

@@ -1,5 +1,5 @@
 import { dayStartMs, daysBetween } from "../../usage/days.ts";
-import { int, type Org, type Person, pick, rng } from "../org.ts";
+import { dayRng, int, type Org, type Person, pick, rng } from "../org.ts";
 
 /**
  * Vendor-shaped records of the OpenAI Admin API (openai.md §2.2, §5.1), generated from the
@@ -89,16 +89,16 @@ export function completionsResult(r: ResultInput): CompletionsResult {
 }
 
 /**
- * Models with list prices (one dated id) and two the price table does not know: an internal
- * deployment, and a new model whose price is only partly published (gpt-5.6, see pricing.md).
+ * Models with list prices (one dated id) and exactly one the price table does not know, an
+ * internal deployment, so the demo shows the unpriced-model warning once, as a real run might.
  */
 export const OPENAI_MODELS = [
   "gpt-5.3-codex",
   "gpt-5",
   "gpt-4.1-mini-2025-04-14",
   "o4-mini",
+  "gpt-5-mini",
   "gpt-oss-internal",
-  "gpt-5.6",
 ];
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -143,7 +143,8 @@ function toUser(person: Person, rand: () => number): OpenAIUser {
 /**
  * Usage of everyone whose tools include OpenAI, plus the awkward cases a real tenant has: a
  * user listed with `email: null`, a service account, an active user missing from the list
- * (removed), an upper-case email, and unattributed (`user_id: null`) usage on some days.
+ * (removed), an upper-case email, and unattributed (`user_id: null`) usage on some days. Each day's
+ * usage comes from its own generator (see dayRng).
  */
 export function openaiData(org: Org, range: { since: string; until: string }, seed = org.seed): OpenAIData {
   const rand = rng((seed ^ 0x0a11ce55) >>> 0);
@@ -167,23 +168,21 @@ export function openaiData(org: Org, range: { since: string; until: string }, se
   listed.splice(Math.min(2, listed.length), 0, service);
 
   const results: DayResult[] = [];
-  for (const person of people) {
-    let first = true;
-    for (const day of days) {
-      // The removed user is always active on the first day so the case is always present.
-      const forced = person.openaiUserId === removed && first;
-      if (!forced && rand() >= person.activeShare) continue;
-      first = false;
-      const count = int(rand, 1, 2);
-      const models = new Set<string>();
-      while (models.size < count) models.add(pick(rand, OPENAI_MODELS));
-      for (const model of models)
-        results.push(dayResult(rand, person.openaiUserId, model, person.intensity, day));
-    }
-  }
   days.forEach((day, i) => {
-    if (i === 0 || rand() < 0.3) results.push(dayResult(rand, null, "gpt-4.1-mini-2025-04-14", 0.2, day));
-    if (i % 3 === 0) results.push(dayResult(rand, service.id, "gpt-5", 0.3, day));
+    const dayRand = dayRng((seed ^ 0x0a11ce55) >>> 0, day);
+    for (const person of people) {
+      // The removed user is always active on the first day so the case is always present.
+      const forced = person.openaiUserId === removed && i === 0;
+      if (dayRand() >= person.activeShare && !forced) continue;
+      const count = int(dayRand, 1, 2);
+      const models = new Set<string>();
+      while (models.size < count) models.add(pick(dayRand, OPENAI_MODELS));
+      for (const model of models)
+        results.push(dayResult(dayRand, person.openaiUserId, model, person.intensity, day));
+    }
+    if (i === 0 || dayRand() < 0.3)
+      results.push(dayResult(dayRand, null, "gpt-4.1-mini-2025-04-14", 0.2, day));
+    if (i % 3 === 0) results.push(dayResult(dayRand, service.id, "gpt-5", 0.3, day));
   });
   results.sort((a, b) => dayStartMs(a.day) - dayStartMs(b.day));
   return { users: listed, results };

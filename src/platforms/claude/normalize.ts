@@ -1,7 +1,7 @@
 import { normalizeEmail } from "../../identity/email.ts";
 import { centsToNanos } from "../../usage/money.ts";
-import type { UsageRow } from "../../usage/types.ts";
-import { emptyRow } from "../../usage/types.ts";
+import type { Activity, UsageRow } from "../../usage/types.ts";
+import { addActivity, emptyActivity, emptyRow } from "../../usage/types.ts";
 import type { FetchNotes } from "../types.ts";
 import type { ClaudeCodeRecordBody } from "./schema.ts";
 
@@ -35,6 +35,10 @@ function actorOf(actor: ClaudeCodeRecordBody["actor"], notes?: FetchNotes): Acto
  * the one model row of that record with the most tokens (the first on a tie), so the sum over an
  * actor-day's rows equals the sum of its records' sessions: nothing counted twice, nothing lost.
  * A record without models but with sessions yields a row for model "(none)".
+ *
+ * What the record says Claude Code produced (lines, commits, pull requests, accepted and rejected
+ * tool actions) goes with its sessions to that same row; the record's other model rows carry zeros,
+ * so a model shows 0 rather than "not reported".
  */
 export function normalizeClaudeRecords(
   records: readonly ClaudeCodeRecordBody[],
@@ -63,8 +67,13 @@ export function normalizeClaudeRecords(
     const actor = actorOf(record.actor, notes);
     const sessions = record.core_metrics.num_sessions;
     const models = record.model_breakdown;
+    const activity = activityOf(record);
     if (models.length === 0) {
-      if (sessions > 0) rowFor(day, actor, NO_MODEL).requests += sessions;
+      if (sessions > 0 || produced(activity)) {
+        const row = rowFor(day, actor, NO_MODEL);
+        row.requests += sessions;
+        addTo(row, activity);
+      }
       continue;
     }
     let main = 0;
@@ -74,6 +83,7 @@ export function normalizeClaudeRecords(
     models.forEach((m, i) => {
       const row = rowFor(day, actor, m.model);
       if (i === main) row.requests += sessions;
+      addTo(row, i === main ? activity : zerosOf(activity));
       row.inputTokens += m.tokens.input;
       row.outputTokens += m.tokens.output;
       row.cacheReadTokens += m.tokens.cache_read;
@@ -82,6 +92,38 @@ export function normalizeClaudeRecords(
     });
   }
   return [...rows.values()];
+}
+
+/** DESIGN §1 activity table, `claude` row; a figure the record lacks is null (not reported). */
+export function activityOf(record: ClaudeCodeRecordBody): Activity {
+  const m = record.core_metrics;
+  const actions = record.tool_actions ? Object.values(record.tool_actions) : null;
+  const sum = (field: "accepted" | "rejected") =>
+    actions ? actions.reduce((total, a) => total + (a[field] ?? 0), 0) : null;
+  return {
+    linesAdded: m.lines_of_code?.added ?? null,
+    linesRemoved: m.lines_of_code?.removed ?? null,
+    commits: m.commits_by_claude_code ?? null,
+    pullRequests: m.pull_requests_by_claude_code ?? null,
+    suggestionsAccepted: sum("accepted"),
+    suggestionsRejected: sum("rejected"),
+  };
+}
+
+function addTo(row: UsageRow, a: Activity): void {
+  const target = row.activity ?? emptyActivity();
+  addActivity(target, a);
+  row.activity = target;
+}
+
+function produced(a: Activity): boolean {
+  return Object.values(a).some((v) => v !== null && v > 0);
+}
+
+function zerosOf(a: Activity): Activity {
+  const out = emptyActivity();
+  for (const k of Object.keys(a) as (keyof Activity)[]) if (a[k] !== null) out[k] = 0;
+  return out;
 }
 
 function tokenSum(t: ClaudeCodeRecordBody["model_breakdown"][number]["tokens"]): number {

@@ -40,10 +40,19 @@ const modelUsage = z.looseObject({
   estimated_cost: z.looseObject({ amount: z.number().int(), currency: z.string().optional() }),
 });
 
+/** What Claude Code produced (DESIGN §1 activity); absent in older responses, then "not reported". */
+const toolAction = z.looseObject({ accepted: count.nullish(), rejected: count.nullish() });
+
 export const claudeCodeRecordSchema = z.looseObject({
   date,
   actor,
-  core_metrics: z.looseObject({ num_sessions: count }),
+  core_metrics: z.looseObject({
+    num_sessions: count,
+    lines_of_code: z.looseObject({ added: count.nullish(), removed: count.nullish() }).nullish(),
+    commits_by_claude_code: count.nullish(),
+    pull_requests_by_claude_code: count.nullish(),
+  }),
+  tool_actions: z.record(z.string(), toolAction).nullish(),
   model_breakdown: z.array(modelUsage),
 });
 

@@ -4,6 +4,7 @@ import { dayOf, daysBetween } from "../../usage/days.ts";
 import type { Batch, ClientOptions, FetchNotes } from "../types.ts";
 import { WindowAggregator } from "./aggregate.ts";
 import { CURSOR_PAGE_SIZE, type EventsPage, fetchEventsPage, pauseOn429 } from "./client.ts";
+import { attachActivity, DAILY_REQUESTS_PER_MINUTE, fetchDailyActivity } from "./daily.ts";
 import type { EventWindow } from "./windows.ts";
 
 export interface CursorTuning {
@@ -59,6 +60,10 @@ export async function* fetchCursorWindows(
   const signal = client.signal ? AbortSignal.any([client.signal, stop.signal]) : stop.signal;
   const scoped: ClientOptions = { ...client, signal, fetch: pauseOn429(client.fetch, limiter) };
   const pool = pLimit(tuning.concurrency ?? CURSOR_PAGE_CONCURRENCY);
+  // --activity: daily-usage-data, one request per window and page, under its own 20-a-minute limit.
+  const daily = client.activity
+    ? createRateLimiter({ limit: DAILY_REQUESTS_PER_MINUTE, windowMs: tuning.windowMs ?? 60_000 })
+    : undefined;
   const runs = windows.map((w) => new WindowRun(w));
   let done = 0;
   const progress = () =>
@@ -90,11 +95,19 @@ export async function* fetchCursorWindows(
       }
       const shifted = run.totals.size > 1;
       if (shifted) await repair(run, get, pageSize, notes);
-      const rows = run.agg.finish(shifted);
+      let rows = run.agg.finish(shifted);
+      if (daily) {
+        const dailyClient = { ...scoped, fetch: pauseOn429(client.fetch, daily) };
+        rows = attachActivity(rows, await fetchDailyActivity(dailyClient, daily, run.window));
+      }
       const days = daysBetween(dayOf(run.window.startMs), dayOf(run.window.endMs));
       // Every day of the window gets a count, zero included, so a stored day reports 0, not nothing.
       const counters = Object.fromEntries(
-        days.map((d) => [d, { excludedEvents: run.agg.excludedByDay.get(d) ?? 0 }]),
+        days.map((d) => [
+          d,
+          // activityDays: this day's rows carry daily-usage-data's figures (src/sync/activity.ts).
+          { excludedEvents: run.agg.excludedByDay.get(d) ?? 0, ...(daily ? { activityDays: 1 } : {}) },
+        ]),
       );
       if (run.agg.outside > 0)
         notes.warnings.push(

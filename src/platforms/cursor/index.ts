@@ -33,6 +33,7 @@ export function createCursorPlatform(tuning: CursorTuning = {}) {
     settledAfter: (day: string) => dayStartMs(day) + DAY_MS + 48 * 3_600_000,
     lookback: { days: 90 },
     progressUnit: "pages",
+    activityRoute: true,
     help: "Cursor Enterprise teams: CURSOR_ADMIN_API_KEY (a team admin API key)",
     errorMessage,
     advice: (status: number) =>

@@ -1,6 +1,6 @@
-import { canonicalIdentity } from "../identity/email.ts";
-import { UsageError } from "./errors.ts";
-import { configFile, readJsonFile } from "./files.ts";
+import { UsageError } from "../config/errors.ts";
+import { configFile, readJsonFile } from "../config/files.ts";
+import { canonicalIdentity } from "./email.ts";
 
 /**
  * Identity aliases, applied when the report merges people (never stored): vendor ids and labels
