@@ -68,7 +68,9 @@ export class Aggregator {
   }
 
   private put(cells: Map<string, Cell>, row: UsageRow): void {
-    if (row.costEstimated) this.estimatedModels.add(row.model);
+    // An estimate that came out at $0 may lack a list price; one with a cost (list price, or a
+    // vendor's own consumption figure such as Copilot credits) is priced already.
+    if (row.costEstimated && row.costNanos === 0) this.estimatedModels.add(row.model);
     const person = this.personOf(row);
     const key = `${person}\u0000${row.platform}\u0000${row.day}\u0000${row.model}`;
     let cell = cells.get(key);

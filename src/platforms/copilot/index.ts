@@ -87,7 +87,7 @@ export async function* fetchCopilotBatches(
     stop.abort();
   }
   notes.notes.push(
-    "copilot: requests are user-initiated prompts; tokens are Copilot CLI only; cost is ai_credits_used × $0.01 (estimated, a consumption signal, not the bill)",
+    "requests are user-initiated prompts; tokens are Copilot CLI only; cost is ai_credits_used × $0.01 (estimated, a consumption signal, not the bill)",
   );
   if (unresolved.size > 0) {
     const some = [...unresolved]
@@ -95,12 +95,12 @@ export async function* fetchCopilotBatches(
       .slice(0, 5)
       .map((l) => `github:${l}`);
     notes.notes.push(
-      `copilot: ${unresolved.size} GitHub login(s) have no known email (${some.join(", ")}${unresolved.size > 5 ? ", …" : ""}); map them to people in the aliases file`,
+      `${unresolved.size} GitHub login(s) have no known email (${some.join(", ")}${unresolved.size > 5 ? ", …" : ""}); map them to people in the aliases file`,
     );
   }
   if (stats.withoutCredits > 0)
     notes.notes.push(
-      `copilot: ${stats.withoutCredits} user-day(s) have no ai_credits_used (reported from ${CREDITS_START}); their cost counts as $0`,
+      `${stats.withoutCredits} user-day(s) have no ai_credits_used (reported from ${CREDITS_START}); their cost counts as $0`,
     );
   if (beforeStart > 0)
     notes.warnings.push(

@@ -72,7 +72,7 @@ export function normalizeUserDay(r: UserDay, email: string | null, stats: Normal
   const rowFor = (model: string) => {
     let row = rows.get(model);
     if (!row) {
-      row = emptyRow({ platform: "copilot", day: r.day, identity, email, model, costEstimated: true });
+      row = emptyRow({ platform: "copilot", day: r.day, identity, email, model, costEstimated: false });
       row.activity = activity(r, zero());
       rows.set(model, row);
     }
@@ -94,7 +94,12 @@ export function normalizeUserDay(r: UserDay, email: string | null, stats: Normal
   }
   if (typeof r.ai_credits_used === "number") {
     // 1 AI credit = $0.01, so credits are cents.
-    if (r.ai_credits_used > 0) rowFor(UNKNOWN_MODEL).costNanos += centsToNanos(r.ai_credits_used);
+    if (r.ai_credits_used > 0) {
+      // Estimated: GitHub's consumption signal, not the bill. Rows without cost have nothing to estimate.
+      const row = rowFor(UNKNOWN_MODEL);
+      row.costNanos += centsToNanos(r.ai_credits_used);
+      row.costEstimated = true;
+    }
   } else stats.withoutCredits++;
   return [...rows.values()];
 }
