@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     },
   };
 
-  const { program, sync } = buildProgram(io.stdout);
+  const { program, sync, store, storeCopy } = buildProgram(io.stdout);
   let run: (() => Promise<number>) | undefined;
   // Commands are loaded only when run, so `--help` and `--version` start without parsing the
   // clients, schemas and renderers (most of the bundle).
@@ -58,6 +58,10 @@ async function main(argv: string[]): Promise<number> {
   };
   program.configureOutput(output);
   sync.configureOutput(output);
+  storeCopy.action((from, to) => {
+    run = async () => (await import("./cli/store-copy.ts")).runStoreCopy(from, to, io);
+  });
+  for (const cmd of [store, storeCopy]) cmd.exitOverride().configureOutput(output);
   try {
     io.now = clock(process.env.AI_USAGE_NOW);
     program.parse(argv);

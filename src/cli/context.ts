@@ -93,7 +93,7 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
     const noStoreReason = options.demo ? "in the demo" : options.store ? undefined : "with --no-store";
     if (options.store && !options.demo) {
       const { openStore } = await import("../store/index.ts");
-      const opened = await openStore(options.store);
+      const opened = await openStore(options.store, env);
       closers.push(() => opened.close());
       for (const notice of opened.notices) log.warn(notice);
       store = opened;

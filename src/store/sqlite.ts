@@ -246,6 +246,17 @@ class SqliteStore implements Store {
     }
   }
 
+  async sources(): Promise<Source[]> {
+    try {
+      const rs = await this.client.execute(
+        "SELECT DISTINCT platform, org FROM fetched_days ORDER BY platform, org",
+      );
+      return rs.rows.map((r) => ({ platform: String(r.platform), org: String(r.org) }));
+    } catch (e) {
+      throw this.fail("listing sources", e);
+    }
+  }
+
   async close(): Promise<void> {
     this.client.close();
   }

@@ -43,6 +43,8 @@ export interface Store {
   /** A small key/value memo for `source` (identity lookups): namespace → key → value. */
   cacheGet(source: Source, namespace: string, keys: readonly string[]): Promise<Map<string, string>>;
   cacheSet(source: Source, namespace: string, entries: ReadonlyMap<string, string>): Promise<void>;
+  /** Every source with a fetch record, for `ai-usage store copy`. */
+  sources?(): Promise<Source[]>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,407 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openStore, type Source, type Store, StoreError } from "../src/store/index.ts";
+import type { Activity, UsageRow } from "../src/usage/types.ts";
+import { NO_PG, type PgServer, pgBinDir, startPg } from "./pg-server.ts";
+
+/**
+ * The Store contract, written once and run against both engines: an SQLite file and a real
+ * PostgreSQL server (test/pg-server.ts). Engine-specific checks (files, URLs, errors) live in
+ * test/store.test.ts and test/store-postgres.test.ts.
+ */
+
+interface Engine {
+  name: string;
+  /** A location for a new, empty store. */
+  fresh(): Promise<string>;
+}
+
+const dirs: string[] = [];
+const sqlite: Engine = {
+  name: "sqlite",
+  async fresh() {
+    const dir = mkdtempSync(join(tmpdir(), "ai-usage contract #%"));
+    dirs.push(dir);
+    return join(dir, "history.db");
+  },
+};
+
+const hasPg = pgBinDir() !== null;
+if (!hasPg) console.warn(NO_PG);
+let server: PgServer | undefined;
+const pg: Engine = {
+  name: "postgres",
+  async fresh() {
+    server ??= await startPg();
+    return server.createDatabase();
+  },
+};
+
+afterAll(async () => {
+  await server?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const CLAUDE: Source = { platform: "claude", org: "org:acme" };
+const CLAUDE_OTHER: Source = { platform: "claude", org: "fp:0123456789abcdef" };
+const OPENAI: Source = { platform: "openai", org: "org:acme" };
+const CURSOR: Source = { platform: "cursor", org: "fp:cursor" };
+
+function row(day: string, identity: string, over: Partial<UsageRow> = {}): UsageRow {
+  return {
+    platform: "claude",
+    day,
+    identity,
+    email: identity.includes("@") ? identity : null,
+    model: "claude-sonnet-4",
+    requests: 3,
+    inputTokens: 100,
+    outputTokens: 20,
+    cacheReadTokens: 5,
+    cacheWriteTokens: 1,
+    costNanos: 1_230_000_000,
+    costEstimated: false,
+    ...over,
+  };
+}
+
+const activity = (over: Partial<Activity>): Activity => ({
+  linesAdded: null,
+  linesRemoved: null,
+  commits: null,
+  pullRequests: null,
+  suggestionsAccepted: null,
+  suggestionsRejected: null,
+  ...over,
+});
+
+async function all(
+  s: Store,
+  sources: Source[] = [CLAUDE, OPENAI, CURSOR],
+  since = "2000-01-01",
+  until = "2100-01-01",
+) {
+  const out: UsageRow[] = [];
+  for await (const r of s.readRows(sources, since, until)) out.push(r);
+  return out;
+}
+const sum = (rows: UsageRow[], f: "requests" | "costNanos") => rows.reduce((a, r) => a + r[f], 0);
+const byKey = (r: UsageRow) => `${r.platform}|${r.day}|${r.identity}|${r.model}`;
+const sorted = (rows: UsageRow[]) => [...rows].sort((a, b) => byKey(a).localeCompare(byKey(b)));
+
+describe.each([sqlite, pg])("store contract: $name", (engine) => {
+  const skip = engine === pg && !hasPg;
+  let store: Store | undefined;
+  let location: string;
+  beforeAll(() => {
+    if (skip) console.warn(`store contract on postgres: ${NO_PG}`);
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+  const open = async () => {
+    location = await engine.fresh();
+    store = await openStore(location);
+    return store;
+  };
+
+  it.skipIf(skip)(
+    "round-trips rows exactly (big integers, Unicode, activity nulls) and survives reopening",
+    async () => {
+      const rows = [
+        row("2025-05-01", "alice@example.com", {
+          costNanos: 9_007_199_254_740_991,
+          inputTokens: 4_000_000_000_000,
+          activity: activity({ linesAdded: 9_007_199_254_740_000, commits: 0 }),
+        }),
+        row("2025-05-01", "api-key:Ünïcødé ключ 🔑 'quote\" \\ ;", { costEstimated: true, model: "gpt-4.1" }),
+        row("2025-05-02", "(unattributed)", {
+          requests: 0,
+          costNanos: 0,
+          activity: activity({
+            suggestionsAccepted: 7,
+            suggestionsRejected: 0,
+            pullRequests: 2,
+            linesRemoved: 1,
+          }),
+        }),
+      ];
+      const s = await open();
+      await s.replaceDays(CLAUDE, ["2025-05-01", "2025-05-02"], rows, 1_746_400_000_123);
+      await s.close();
+      store = await openStore(location);
+      const back = await all(store);
+      expect(sorted(back)).toEqual(sorted(rows));
+      const alice = back.find((r) => r.identity === "alice@example.com")!;
+      expect(alice.costNanos).toBe(9_007_199_254_740_991);
+      expect(alice.activity).toEqual(activity({ linesAdded: 9_007_199_254_740_000, commits: 0 }));
+      expect(back.find((r) => r.identity.startsWith("api-key"))!.email).toBeNull();
+      expect(await store.fetchedDays(CLAUDE, "2025-05-01", "2025-05-31")).toEqual(
+        new Map([
+          ["2025-05-01", 1_746_400_000_123],
+          ["2025-05-02", 1_746_400_000_123],
+        ]),
+      );
+    },
+  );
+
+  it.skipIf(skip)("keeps two sources apart: rows, fetch records, counters and cache", async () => {
+    const s = await open();
+    await s.replaceDays(CLAUDE, ["2025-05-01"], [row("2025-05-01", "a@x.io", { requests: 1 })], 1, {
+      "2025-05-01": { excludedEvents: 2 },
+    });
+    await s.replaceDays(
+      CLAUDE_OTHER,
+      ["2025-05-01", "2025-05-02"],
+      [row("2025-05-01", "a@x.io", { requests: 40 })],
+      2,
+      {
+        "2025-05-01": { excludedEvents: 5 },
+      },
+    );
+    expect(sum(await all(s, [CLAUDE]), "requests")).toBe(1);
+    expect(sum(await all(s, [CLAUDE_OTHER]), "requests")).toBe(40);
+    expect(sum(await all(s, [CLAUDE, CLAUDE_OTHER]), "requests")).toBe(41);
+    expect(await s.fetchedDays(CLAUDE, "2025-05-01", "2025-05-02")).toEqual(new Map([["2025-05-01", 1]]));
+    expect(await s.readCounters(CLAUDE, "2025-05-01", "2025-05-02")).toEqual({ excludedEvents: 2 });
+    expect(await s.readCounters(CLAUDE_OTHER, "2025-05-01", "2025-05-02")).toEqual({ excludedEvents: 5 });
+
+    // Replacing one source's day leaves the other's alone.
+    await s.replaceDays(CLAUDE_OTHER, ["2025-05-01"], [], 3);
+    expect(sum(await all(s, [CLAUDE]), "requests")).toBe(1);
+    expect(await all(s, [CLAUDE_OTHER])).toEqual([]);
+
+    await s.cacheSet(CLAUDE, "users", new Map([["u1", "one@x.io"]]));
+    await s.cacheSet(CLAUDE_OTHER, "users", new Map([["u1", "other@x.io"]]));
+    expect(await s.cacheGet(CLAUDE, "users", ["u1"])).toEqual(new Map([["u1", "one@x.io"]]));
+    expect(await s.cacheGet(CLAUDE_OTHER, "users", ["u1"])).toEqual(new Map([["u1", "other@x.io"]]));
+    expect(await s.cacheGet(OPENAI, "users", ["u1"])).toEqual(new Map());
+  });
+
+  it.skipIf(skip)(
+    "replacing days twice never double counts, and leaves other days and platforms alone",
+    async () => {
+      const s = await open();
+      const days = ["2025-05-01", "2025-05-02", "2025-05-03"];
+      const first = days.flatMap((d) => [row(d, "a@x.io"), row(d, "b@x.io")]);
+      await s.replaceDays(CLAUDE, days, first, 1);
+      await s.replaceDays(CLAUDE, days, first, 2);
+      await s.replaceDays(
+        OPENAI,
+        ["2025-05-02"],
+        [row("2025-05-02", "u1", { platform: "openai", requests: 50 })],
+        2,
+      );
+      expect(sum(await all(s, [CLAUDE]), "requests")).toBe(18);
+
+      // A re-fetch of one day with revised numbers replaces exactly that day.
+      await s.replaceDays(CLAUDE, ["2025-05-02"], [row("2025-05-02", "a@x.io", { requests: 10 })], 3);
+      const claude = await all(s, [CLAUDE]);
+      expect(claude.filter((r) => r.day === "2025-05-02")).toEqual([
+        row("2025-05-02", "a@x.io", { requests: 10 }),
+      ]);
+      expect(sum(claude, "requests")).toBe(6 + 10 + 6);
+      expect(sum(await all(s, [OPENAI]), "requests")).toBe(50);
+      expect(await s.fetchedDays(CLAUDE, "2025-05-01", "2025-05-03")).toEqual(
+        new Map([
+          ["2025-05-01", 2],
+          ["2025-05-02", 3],
+          ["2025-05-03", 2],
+        ]),
+      );
+      expect(await all(s, [CLAUDE], "2025-05-02", "2025-05-02")).toHaveLength(1);
+    },
+  );
+
+  it.skipIf(skip)("records a day fetched with no rows, and replacing with none empties it", async () => {
+    const s = await open();
+    await s.replaceDays(CURSOR, ["2025-05-01"], [row("2025-05-01", "a@x.io", { platform: "cursor" })], 5);
+    await s.replaceDays(CURSOR, ["2025-05-01", "2025-05-02"], [], 7);
+    expect(await all(s)).toEqual([]);
+    expect(await s.fetchedDays(CURSOR, "2025-05-01", "2025-05-02")).toEqual(
+      new Map([
+        ["2025-05-01", 7],
+        ["2025-05-02", 7],
+      ]),
+    );
+    expect(await s.fetchedDays(CLAUDE, "2025-05-01", "2025-05-02")).toEqual(new Map());
+  });
+
+  it.skipIf(skip)(
+    "sums rows that share a key, activity included, instead of failing or dropping one",
+    async () => {
+      const s = await open();
+      const parts = [
+        row("2025-05-01", "a@x.io", { activity: activity({ linesAdded: 5 }) }),
+        row("2025-05-01", "a@x.io", { costEstimated: true, requests: 4 }),
+        row("2025-05-01", "a@x.io", { requests: 0, activity: activity({ linesAdded: 2, commits: 1 }) }),
+      ];
+      await s.replaceDays(CLAUDE, ["2025-05-01"], parts, 1);
+      expect(await all(s)).toEqual([
+        row("2025-05-01", "a@x.io", {
+          requests: 7,
+          inputTokens: 300,
+          outputTokens: 60,
+          cacheReadTokens: 15,
+          cacheWriteTokens: 3,
+          costNanos: 3_690_000_000,
+          costEstimated: true,
+          activity: activity({ linesAdded: 7, commits: 1 }),
+        }),
+      ]);
+    },
+  );
+
+  it.skipIf(skip)("rejects a bad replace whole, writing nothing", async () => {
+    const s = await open();
+    await s.replaceDays(CLAUDE, ["2025-05-01"], [row("2025-05-01", "a@x.io")], 1);
+    const bad: [Source, string[], UsageRow[]][] = [
+      [CLAUDE, ["2025-05-01"], [row("2025-05-02", "a@x.io")]],
+      [CLAUDE, ["2025-05-01"], [row("2025-05-01", "a@x.io", { platform: "openai" })]],
+      [CLAUDE, ["2025-05-01"], [row("2025-05-01", "a@x.io", { costNanos: 1.5 })]],
+      [CLAUDE, ["2025-05-01"], [row("2025-05-01", "a@x.io", { costNanos: 2 ** 53 })]],
+      [CLAUDE, ["2025-05-01"], [row("2025-05-01", "a@x.io", { activity: activity({ commits: 0.5 }) })]],
+      [CLAUDE, ["2025-5-1"], []],
+    ];
+    for (const [src, days, rows] of bad)
+      await expect(s.replaceDays(src, days, rows, 9)).rejects.toThrow(StoreError);
+    await expect(s.replaceDays(CLAUDE, ["2025-05-01"], [], 9, { "2025-05-02": { n: 1 } })).rejects.toThrow(
+      StoreError,
+    );
+    expect(await all(s)).toEqual([row("2025-05-01", "a@x.io")]);
+    expect(await s.fetchedDays(CLAUDE, "2025-05-01", "2025-05-02")).toEqual(new Map([["2025-05-01", 1]]));
+  });
+
+  it.skipIf(skip)(
+    "rolls back a replace the database refuses halfway, keeping the old rows and records",
+    async () => {
+      const s = await open();
+      await s.replaceDays(CLAUDE, ["2025-05-01"], [row("2025-05-01", "a@x.io")], 1);
+      // The bad row comes after the DELETE and after earlier INSERTs succeeded.
+      const rows = Array.from({ length: 12_000 }, (_, i) => row("2025-05-01", `u${i}@x.io`));
+      rows[11_000] = { ...row("2025-05-01", "x"), identity: null as unknown as string };
+      await expect(s.replaceDays(CLAUDE, ["2025-05-01"], rows, 2)).rejects.toThrow(/null/i);
+      expect(await all(s)).toEqual([row("2025-05-01", "a@x.io")]);
+      expect(await s.fetchedDays(CLAUDE, "2025-05-01", "2025-05-01")).toEqual(new Map([["2025-05-01", 1]]));
+    },
+  );
+
+  it.skipIf(skip)("keeps counters with each day: replaced with the day, summed over a window", async () => {
+    const s = await open();
+    await s.replaceDays(CURSOR, ["2025-05-01", "2025-05-02", "2025-05-03"], [], 1, {
+      "2025-05-01": { excludedEvents: 3, other: 1 },
+      "2025-05-02": { excludedEvents: 4 },
+    });
+    expect(await s.readCounters(CURSOR, "2025-05-01", "2025-05-03")).toEqual({ excludedEvents: 7, other: 1 });
+    await s.replaceDays(CURSOR, ["2025-05-01"], [], 2);
+    expect(await s.readCounters(CURSOR, "2025-05-01", "2025-05-03")).toEqual({ excludedEvents: 4 });
+    expect(await s.readCounters(CURSOR, "2025-05-03", "2025-05-03")).toEqual({});
+  });
+
+  it.skipIf(skip)("caches values per namespace, overwriting and returning only what it has", async () => {
+    const s = await open();
+    expect(await s.cacheGet(OPENAI, "users", ["u1"])).toEqual(new Map());
+    await s.cacheSet(
+      OPENAI,
+      "users",
+      new Map([
+        ["u1", "a@x.io"],
+        ["u2", "ü 🔑 '\""],
+      ]),
+    );
+    await s.cacheSet(OPENAI, "users", new Map([["u1", "new@x.io"]]));
+    await s.cacheSet(OPENAI, "logins", new Map([["u1", "gh"]]));
+    expect(await s.cacheGet(OPENAI, "users", ["u1", "u2", "u3"])).toEqual(
+      new Map([
+        ["u1", "new@x.io"],
+        ["u2", "ü 🔑 '\""],
+      ]),
+    );
+    expect(await s.cacheGet(OPENAI, "logins", ["u1", "u2"])).toEqual(new Map([["u1", "gh"]]));
+    expect(await s.cacheGet(OPENAI, "users", [])).toEqual(new Map());
+  });
+
+  it.skipIf(skip)(
+    "stores a hundred thousand rows in one replace and streams them back in key order",
+    async () => {
+      const s = await open();
+      // More than two pages of either engine's reads (SQLite 5,000, PostgreSQL 50,000 rows a page).
+      const n = 105_000;
+      const days = Array.from({ length: 9 }, (_, i) => `2025-05-0${i + 1}`);
+      const rows = Array.from({ length: n }, (_, i) =>
+        row(days[i % 9]!, `user${i}@x.io`, { requests: i, costNanos: 1_000_000_007 }),
+      );
+      await s.replaceDays(CLAUDE, days, rows.slice(0, 1_000), 1);
+      await s.replaceDays(CLAUDE, days, rows, 2);
+      const back = await all(s);
+      expect(back).toHaveLength(n);
+      expect(new Set(back.map((r) => r.identity)).size).toBe(n);
+      expect(sum(back, "requests")).toBe(((n - 1) * n) / 2);
+      expect(sum(back, "costNanos")).toBe(n * 1_000_000_007);
+      const keys = back.map((r) => `${r.day}|${r.identity}`);
+      expect(keys).toEqual([...keys].sort());
+    },
+  );
+
+  it.skipIf(skip)("reads one snapshot: a replace committed mid-read is not seen by that read", async () => {
+    const s = await open();
+    const days = Array.from({ length: 5 }, (_, i) => `2025-06-0${i + 1}`);
+    // More rows than either engine's page, so the read goes back to the database after the replace.
+    const rows = Array.from({ length: 60_000 }, (_, i) => row(days[i % 5]!, `p${i}@x.io`, { requests: 2 }));
+    await s.replaceDays(CLAUDE, days, rows, 1);
+    const writer = await openStore(location);
+    try {
+      let seen = 0;
+      let requests = 0;
+      for await (const r of s.readRows([CLAUDE], "2025-06-01", "2025-06-30")) {
+        if (seen++ === 0)
+          await writer.replaceDays(
+            CLAUDE,
+            days,
+            rows.map((x) => ({ ...x, requests: 5 })),
+            2,
+          );
+        requests += r.requests;
+      }
+      expect([seen, requests]).toEqual([60_000, 120_000]);
+      expect(sum(await all(s, [CLAUDE]), "requests")).toBe(300_000);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it.skipIf(skip)(
+    "two stores replacing the same days at once: each day ends as one replace wrote it",
+    async () => {
+      const s = await open();
+      const other = await openStore(location);
+      try {
+        const days = ["2025-07-01", "2025-07-02", "2025-07-03"];
+        const version = (requests: number) =>
+          days.flatMap((d) => [row(d, "a@x.io", { requests }), row(d, "b@x.io", { requests })]);
+        await Promise.all([
+          s.replaceDays(CLAUDE, days, version(1), 1),
+          other.replaceDays(CLAUDE, [...days].reverse(), version(100), 2),
+          s.replaceDays(
+            CLAUDE,
+            days.slice(1),
+            version(10).filter((r) => r.day !== days[0]),
+            3,
+          ),
+        ]);
+        const back = await all(s, [CLAUDE]);
+        expect(back).toHaveLength(6);
+        for (const d of days) {
+          const of = back.filter((r) => r.day === d).map((r) => r.requests);
+          expect(of).toHaveLength(2);
+          expect(of[0]).toBe(of[1]);
+        }
+      } finally {
+        await other.close();
+      }
+    },
+  );
+});
