@@ -86,7 +86,9 @@ async function downloadFile(client: ClientOptions, link: string): Promise<string
     throw new ResponseShapeError("copilot", "download_links", `unsupported scheme ${url.protocol}`);
   const timeout = AbortSignal.timeout(client.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = client.signal ? AbortSignal.any([client.signal, timeout]) : timeout;
-  // A bare request on purpose: the link carries its own signature, and the token is GitHub's.
+  // A bare request on purpose: the link carries its own signature and the token is GitHub's, so no
+  // credential is ever built for this host. Not the shared request(): a failed file is not retried
+  // on the same (possibly expired) link but with fresh links, and raw gzip bodies are read.
   const headers = { "user-agent": userAgent, accept: "application/x-ndjson, application/json, */*" };
   try {
     const res = await client.fetch(url, { headers, signal });

@@ -50,7 +50,7 @@ export async function* fetchCopilotBatches(
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const client: ClientOptions = { ...options, signal };
   const gate: RateGate = { resumeAt: 0 };
-  const resolver = new LoginResolver(client, gate, scope);
+  const resolver = new LoginResolver(client, gate, scope, () => (options.now?.() ?? new Date()).getTime());
   const today = todayUtc(options.now?.() ?? new Date());
   const start = scope.kind === "org" ? ORG_REPORTS_START : ENTERPRISE_REPORTS_START;
   const days = [...new Set(ranges.flatMap((r) => daysBetween(r.since, r.until)))].sort();
