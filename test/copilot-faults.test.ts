@@ -234,3 +234,18 @@ describe("copilot token kinds and hosts", () => {
     expect(second).toBeGreaterThan(first);
   });
 });
+
+describe("copilot secrets", () => {
+  it("a token echoed in an error body never reaches the message", async () => {
+    emu = await emulator();
+    const token = "ghp_EmulatorToken0000000000000000000000";
+    emu.inject({
+      fault: { kind: "status", status: 400, message: `Bad token ${token} given` },
+      path: "/users-1-day",
+    });
+    const err = (await requestsOfDay(emu).catch((e: unknown) => e)) as ApiError;
+    expect(err.status).toBe(400);
+    expect(err.message).not.toContain(token);
+    expect(err.message).toContain("[redacted]");
+  });
+});
