@@ -67,10 +67,10 @@ describe("copilot faults end exact or in a clear error", () => {
     expect(reportRequests(emu)).toHaveLength(2);
   });
 
-  it("raw gzip file body is read", async () => {
+  it.each(["raw-gzip", "gzip"] as const)("a %s file body is read", async (kind) => {
     const data = orgData();
     emu = await emulator({ data });
-    emu.files.inject({ kind: "raw-gzip" }, 2);
+    emu.files.inject({ kind }, 2);
     expect(await requestsOfDay(emu)).toBe(dayTotal(data));
   });
 

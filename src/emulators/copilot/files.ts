@@ -24,7 +24,9 @@ export type FileFault =
   | { kind: "reset" }
   | { kind: "status"; status: number }
   /** Serve the file gzip-compressed without saying so. */
-  | { kind: "raw-gzip" };
+  | { kind: "raw-gzip" }
+  /** Serve the file with `Content-Encoding: gzip`. */
+  | { kind: "gzip" };
 
 export interface FileHost {
   url: string;
@@ -73,6 +75,11 @@ export async function startFileHost(now: () => number = Date.now): Promise<FileH
     const headers = { "content-type": "application/x-ndjson" };
     if (fault?.kind === "raw-gzip") {
       res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.end(gzipSync(text));
+      return log(200);
+    }
+    if (fault?.kind === "gzip") {
+      res.writeHead(200, { ...headers, "content-encoding": "gzip" });
       res.end(gzipSync(text));
       return log(200);
     }
