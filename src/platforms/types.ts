@@ -93,11 +93,6 @@ export interface Platform {
    * carries the per-day counter `activityDays: 1`, so the sync re-fetches stored days without it.
    */
   activityRoute?: boolean;
-  /**
-   * What the numbers mean for this configuration, known without a request (e.g. "requests are
-   * Codex turns"): in the JSON `platforms` entry of every run, fetched or read from the store.
-   */
-  notes?(env: Readonly<Record<string, string | undefined>>): string[];
   /** Streams the usage of every day in `ranges` as completed batches. */
   fetchBatches(client: ClientOptions, ranges: readonly DayRange[], notes: FetchNotes): AsyncIterable<Batch>;
 }

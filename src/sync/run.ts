@@ -133,7 +133,7 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
       );
   }
   for (const warning of notes.warnings) input.log.warn(redact(warning));
-  const allNotes = [...new Set([...(platform.notes?.(input.env) ?? []), ...notes.notes])];
+  const allNotes = [...new Set(notes.notes)];
   if (status.status === "ok" && allNotes.length > 0) {
     status.notes = allNotes;
     // Notes say how to read a report; `sync` (cron) prints none, so it stays quiet when all is well.
