@@ -84,7 +84,8 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
     toFetch = [...toFetch, ...(await daysWithoutActivity(store, source, stored))].sort();
   }
 
-  const notes: FetchNotes = { warnings: [], notes: [] };
+  // The platform's standing notes hold whether or not this run fetched anything.
+  const notes: FetchNotes = { warnings: [], notes: [...(platform.notes?.(input.env) ?? [])] };
   const client = clientFor(platform, input, apiKey, source);
   const startedAt = input.now.getTime();
   const pending = new Set(toFetch);
