@@ -64,6 +64,8 @@ export interface Platform {
   keyEnv: readonly string[];
   /** Variables needed besides the key: each inner list means "one of these" (a key without it is exit 2). */
   requiredEnv?: readonly (readonly string[])[];
+  /** What this platform's numbers mean, said with every report whether or not anything was fetched. */
+  notes?(env: Readonly<Record<string, string | undefined>>): string[];
   /** A malformed setting of this platform's own (e.g. a price), as one line naming it: the CLI exits 2. */
   checkEnv?(env: Readonly<Record<string, string | undefined>>): string | undefined;
   baseUrlEnv: string;
@@ -93,11 +95,6 @@ export interface Platform {
    * carries the per-day counter `activityDays: 1`, so the sync re-fetches stored days without it.
    */
   activityRoute?: boolean;
-  /**
-   * What the numbers mean for this configuration, known without a request (e.g. "requests are
-   * Codex turns"): in the JSON `platforms` entry of every run, fetched or read from the store.
-   */
-  notes?(env: Readonly<Record<string, string | undefined>>): string[];
   /** Streams the usage of every day in `ranges` as completed batches. */
   fetchBatches(client: ClientOptions, ranges: readonly DayRange[], notes: FetchNotes): AsyncIterable<Batch>;
 }

@@ -55,8 +55,8 @@ export async function* fetchCodexBatches(
     );
 }
 
-/** What Codex numbers mean: turns, not requests; a cost estimated from credits. */
-function codexNotes(env: Readonly<Record<string, string | undefined>>): string[] {
+/** The standing note: what Codex requests and costs are (JSON `platforms[].notes`, stderr). */
+export function codexNotes(env: Readonly<Record<string, string | undefined>>): string[] {
   const price = env[CREDIT_PRICE_ENV]?.trim();
   const rate = price
     ? `$${price} a credit (${CREDIT_PRICE_ENV})`
@@ -93,6 +93,7 @@ export const codex: Platform = {
   keyEnv: [KEY_ENV],
   requiredEnv: [[WORKSPACE_ENV]],
   checkEnv: creditPriceProblem,
+  notes: codexNotes,
   baseUrlEnv: "CODEX_ANALYTICS_BASE_URL",
   defaultBaseUrl: "https://api.chatgpt.com",
   settledAfter: (day) => dayStartMs(day) + DAY_MS + SETTLE_MS,
@@ -110,6 +111,5 @@ export const codex: Platform = {
     return undefined;
   },
   organization: (env) => env[WORKSPACE_ENV]?.trim() || null,
-  notes: codexNotes,
   fetchBatches: (client, ranges, notes) => fetchCodexBatches(client, ranges, notes),
 };
