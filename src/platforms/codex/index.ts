@@ -104,6 +104,7 @@ export const codex: Platform = {
   settledAfter: (day) => dayStartMs(day) + DAY_MS + SETTLE_MS,
   lookback: { days: LOOKBACK_DAYS },
   progressUnit: "windows",
+  estimate: "Codex from credits × AI_USAGE_CODEX_CREDIT_USD (or its own estimate)",
   help: `Codex on ChatGPT Enterprise/Edu seats (Codex Analytics API): set ${KEY_ENV} and ${WORKSPACE_ENV}`,
   errorMessage: codexErrorMessage,
   advice(status) {
