@@ -1,5 +1,6 @@
 import { AbortedError } from "./errors.ts";
 import type { RateLimiter } from "./request.ts";
+import { retryAfterMs } from "./retry.ts";
 
 export interface RateLimiterOptions {
   /** At most this many requests… */
@@ -110,4 +111,23 @@ export function createRateLimiter(options: RateLimiterOptions): ClientRateLimite
       return queue.length;
     },
   };
+}
+
+/**
+ * Wraps fetch so that a 429 — which the limiter should have prevented, but another client may share
+ * the quota — holds every request of the run, not just the one retried: for as long as the server
+ * names in `Retry-After` (up to a minute), else for a whole limiter window.
+ */
+export function pauseOn429(
+  fetch: typeof globalThis.fetch,
+  limiter: ClientRateLimiter,
+): typeof globalThis.fetch {
+  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const res = await fetch(input, init);
+    if (res.status === 429) {
+      const named = retryAfterMs(res.headers);
+      limiter.pause(named !== undefined && named >= 0 && named <= 60_000 ? named : undefined);
+    }
+    return res;
+  }) as typeof globalThis.fetch;
 }

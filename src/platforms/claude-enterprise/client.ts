@@ -2,7 +2,6 @@ import { ApiError, PlatformError } from "../../http/errors.ts";
 import type { ClientRateLimiter } from "../../http/limiter.ts";
 import { paginateCursor } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
-import { retryAfterMs } from "../../http/retry.ts";
 import { userAgent } from "../../version.ts";
 import type { ClientOptions, DayRange } from "../types.ts";
 import { parseOrThrow } from "../validate.ts";
@@ -144,23 +143,4 @@ export async function fetchWindow(
     PLATFORM,
     `${window.since}…${window.until}: the data kept refreshing while paging (${maxAttempts} attempts); run again later`,
   );
-}
-
-/**
- * A 429 means another client shares the organisation's 60/min (the limiter keeps ours below it):
- * hold every request of the run, not just the one being retried — for the server's `retry-after`,
- * else for a whole limiter window.
- */
-export function pauseOn429(
-  fetch: typeof globalThis.fetch,
-  limiter: ClientRateLimiter,
-): typeof globalThis.fetch {
-  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
-    const res = await fetch(input, init);
-    if (res.status === 429) {
-      const named = retryAfterMs(res.headers);
-      limiter.pause(named !== undefined && named >= 0 && named <= 60_000 ? named : undefined);
-    }
-    return res;
-  }) as typeof globalThis.fetch;
 }

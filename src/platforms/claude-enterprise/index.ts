@@ -1,7 +1,7 @@
-import { createRateLimiter } from "../../http/limiter.ts";
+import { createRateLimiter, pauseOn429 } from "../../http/limiter.ts";
 import { daysBetween } from "../../usage/days.ts";
 import type { Batch, ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
-import { fetchWindow, MAX_WINDOW_ATTEMPTS, PAGE_LIMIT, PLATFORM, pauseOn429 } from "./client.ts";
+import { fetchWindow, MAX_WINDOW_ATTEMPTS, PAGE_LIMIT, PLATFORM } from "./client.ts";
 import { joinReports, noteJoin } from "./normalize.ts";
 import { errorMessage } from "./schema.ts";
 import { EARLIEST_DAY, enterpriseWindows, LOOKBACK_DAYS } from "./windows.ts";

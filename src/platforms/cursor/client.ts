@@ -2,7 +2,6 @@ import { PagingError } from "../../http/errors.ts";
 import type { ClientRateLimiter } from "../../http/limiter.ts";
 import { MAX_PAGES } from "../../http/paging.ts";
 import { requestJson } from "../../http/request.ts";
-import { retryAfterMs } from "../../http/retry.ts";
 import type { ClientOptions } from "../types.ts";
 import { type CursorEvent, errorMessage, parseEventsPage } from "./schema.ts";
 import type { EventWindow } from "./windows.ts";
@@ -48,23 +47,4 @@ export async function fetchEventsPage(
   if (numPages > (client.maxPages ?? MAX_PAGES))
     throw new PagingError("cursor", `usage events: ${numPages} pages in one window; stopping`);
   return { total, numPages, events: body.usageEvents };
-}
-
-/**
- * Wraps fetch so that a 429 — which the limiter should have prevented, but another client may
- * share the team's quota — holds every request of the run, not just the one retried: for as long
- * as the server names in `Retry-After`, else for a whole limiter window.
- */
-export function pauseOn429(
-  fetch: typeof globalThis.fetch,
-  limiter: ClientRateLimiter,
-): typeof globalThis.fetch {
-  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
-    const res = await fetch(input, init);
-    if (res.status === 429) {
-      const named = retryAfterMs(res.headers);
-      limiter.pause(named !== undefined && named >= 0 && named <= 60_000 ? named : undefined);
-    }
-    return res;
-  }) as typeof globalThis.fetch;
 }

@@ -1,9 +1,9 @@
 import pLimit from "p-limit";
-import { type ClientRateLimiter, createRateLimiter } from "../../http/limiter.ts";
+import { type ClientRateLimiter, createRateLimiter, pauseOn429 } from "../../http/limiter.ts";
 import { dayOf, daysBetween } from "../../usage/days.ts";
 import type { Batch, ClientOptions, FetchNotes } from "../types.ts";
 import { WindowAggregator } from "./aggregate.ts";
-import { CURSOR_PAGE_SIZE, type EventsPage, fetchEventsPage, pauseOn429 } from "./client.ts";
+import { CURSOR_PAGE_SIZE, type EventsPage, fetchEventsPage } from "./client.ts";
 import { attachActivity, DAILY_REQUESTS_PER_MINUTE, fetchDailyActivity } from "./daily.ts";
 import type { EventWindow } from "./windows.ts";
 
