@@ -24,7 +24,8 @@ const sqlite: Engine = {
   async fresh() {
     const dir = mkdtempSync(join(tmpdir(), "ai-usage contract #%"));
     dirs.push(dir);
-    return join(dir, "history.db");
+    // A space, '#' and '%' check the file: URL encoding; the missing directory is created.
+    return join(dir, "nested", "history.db");
   },
 };
 
