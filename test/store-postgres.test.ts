@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../src/config/errors.ts";
 import { openStore, type Source, type Store, StoreError } from "../src/store/index.ts";
@@ -46,6 +49,42 @@ const failure = (p: Promise<unknown>) =>
     () => new Error("opened"),
     (e: unknown) => e as Error,
   );
+
+describe("postgres store: reading the URL (no server needed)", () => {
+  const env = {};
+  it("maps libpq's sslmode to TLS options, reading sslrootcert; prefer by default", () => {
+    const ca = join(mkdtempSync(join(tmpdir(), "ai-usage-pg-url-")), "root.pem");
+    writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nnot checked here\n-----END CERTIFICATE-----\n");
+    const ssl = (q: string, e: NodeJS.ProcessEnv = env) =>
+      parsePgUrl(`postgres://u@db.example/x${q}`, e).options.ssl;
+    expect(ssl("")).toBe("prefer");
+    expect(ssl("?sslmode=disable")).toBe(false);
+    expect(ssl("?sslmode=require")).toBe("require");
+    expect(ssl("", { PGSSLMODE: "require" })).toBe("require");
+    expect(ssl(`?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca)}`)).toMatchObject({
+      rejectUnauthorized: true,
+      ca: expect.stringContaining("BEGIN CERTIFICATE"),
+    });
+    const verifyCa = ssl(`?sslmode=verify-ca&sslrootcert=${encodeURIComponent(ca)}`) as {
+      checkServerIdentity?: unknown;
+    };
+    expect(verifyCa).toMatchObject({ rejectUnauthorized: true });
+    expect(typeof verifyCa.checkServerIdentity).toBe("function");
+    expect(() => ssl("?sslmode=verify-full&sslrootcert=/no/such.pem")).toThrow(
+      /cannot read sslrootcert \/no\/such.pem/,
+    );
+  });
+
+  it("shows user, host, port and database, never the password; a socket directory as host", () => {
+    const t = parsePgUrl("postgresql://alice:s3cr%40t@db.example:6543/usage?application_name=cron", env);
+    expect(t.location).toBe("postgres://alice@db.example:6543/usage");
+    expect(t.password).toBe("s3cr@t");
+    expect(t.options).toMatchObject({ host: "db.example", port: 6543, username: "alice", database: "usage" });
+    const socket = parsePgUrl("postgres:///usage?host=/var/run/postgresql", { PGUSER: "bob" });
+    expect(socket.options).toMatchObject({ path: "/var/run/postgresql/.s.PGSQL.5432", username: "bob" });
+    expect(socket.location).toBe("postgres://bob@[/var/run/postgresql]:5432/usage");
+  });
+});
 
 describe.skipIf(!hasPg)("postgres store: connecting", () => {
   it("opens with the password from the URL, and never shows it", async () => {

@@ -65,7 +65,7 @@ Environment (also read from ./.env):
   OPENAI_ORG_API_KEY           OpenAI Admin API key (sk-admin-…); also OPENAI_ADMIN_KEY
   CURSOR_ADMIN_API_KEY         Cursor team admin API key
   *_BASE_URL                   ANTHROPIC_ADMIN_BASE_URL, OPENAI_ADMIN_BASE_URL, CURSOR_ADMIN_BASE_URL
-  AI_USAGE_STORE               history store file
+  AI_USAGE_STORE               history store: an SQLite file or a postgres:// URL
   AI_USAGE_PRICES              price overrides file (default ~/.config/ai-usage/prices.json)
   AI_USAGE_ALIASES             identity aliases file (default ~/.config/ai-usage/aliases.json)
   AI_USAGE_TEAMS               teams file for --by team (default ~/.config/ai-usage/teams.json)
