@@ -73,10 +73,14 @@ describe("item 1: options mean the same before and after a subcommand", () => {
     for (const args of [
       ["--sort", "cost", "sync"],
       ["sync", "--top", "3"],
+      ["--by", "team", "sync"],
+      ["sync", "--compare"],
     ]) {
       const res = await runCli([...args, "--no-store"], emu.env);
       expect(res.code).toBe(2);
-      expect(res.stderr).toMatch(/^ai-usage: --(sort|top) is an option of the report, not of sync\n$/);
+      expect(res.stderr).toMatch(
+        /^ai-usage: --(sort|top|by|compare) is an option of the report, not of sync\n$/,
+      );
     }
   });
 });
@@ -108,16 +112,19 @@ describe("item 2: help and typos as in any commander CLI", () => {
   });
 
   it("a typo is an unknown command with a suggestion, exit 2", async () => {
-    const res = await runCli(["snyc"]);
-    expect(res.code).toBe(2);
-    expect(res.stderr).toBe("ai-usage: unknown command 'snyc' (did you mean sync?)\n");
+    for (const args of [["snyc"], ["help", "snyc"]]) {
+      const res = await runCli(args);
+      expect(res.code).toBe(2);
+      expect(res.stdout).toBe("");
+      expect(res.stderr).toBe("ai-usage: unknown command 'snyc' (did you mean sync?)\n");
+    }
     const far = await runCli(["yesterday"]);
     expect(far.code).toBe(2);
     expect(far.stderr).toBe("ai-usage: unknown command 'yesterday'\n");
     // A key pasted where a command goes is never repeated.
     const key = await runCli(["sk-ant-admin01-AbCdEf0123456789"]);
     expect(key.code).toBe(2);
-    expect(key.stderr).toBe("ai-usage: unknown command '…' (the commands are sync and help)\n");
+    expect(key.stderr).toBe("ai-usage: unknown command '…' (the commands are sync, store and help)\n");
   });
 });
 
@@ -129,6 +136,15 @@ describe("item 3: messages blame what was typed", () => {
     const demo = await runCli(["sync", "--demo", "--days", "1"]);
     expect(demo.code).toBe(0);
     expect(demo.stderr).not.toContain("--no-store");
+  });
+
+  it("`--demo --days 91` says the day beyond Cursor's reach is not counted in the demo, in the singular", async () => {
+    const res = await runCli(["--demo", "--days", "91"]);
+    expect(res.code).toBe(0);
+    expect(res.stderr).not.toContain("--no-store");
+    expect(res.stderr).toContain(
+      "cursor: the live API reaches back 90 days (to 2026-08-27); the older day (2026-08-26) is not counted in the demo\n",
+    );
   });
 });
 

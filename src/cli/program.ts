@@ -24,7 +24,7 @@ function windowOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
 }
 
 /** Options of the report only: given with `sync` (before or after it) they are a usage error. */
-const REPORT_ONLY = ["sort", "format", "json", "top"] as const;
+const REPORT_ONLY = ["sort", "format", "json", "top", "by", "compare"] as const;
 
 const EXIT_CODES = `
 Exit codes:
@@ -54,7 +54,8 @@ export function buildProgram(print: (text: string) => void) {
     // `operandsOf` with a suggestion, instead of commander's "too many arguments".
     .allowExcessArguments(true)
     .showSuggestionAfterError(false)
-    .helpCommand("help [command]", "show help for a command")
+    // Our own help command, so `help snyc` is an unknown command like `snyc`, not the main help.
+    .helpCommand(false)
     .addHelpText(
       "after",
       `
@@ -95,29 +96,41 @@ Examples:
     .description("copy every source's history from one store into another (SQLite file or postgres:// URL)")
     .argument("<from>", "the store to read")
     .argument("<to>", "the store to write (created if new)")
-    .helpOption("--help", "show this help")
+    .helpOption("-h, --help", "show this help")
     .showSuggestionAfterError(false)
     .allowExcessArguments(false);
   const store = new Command("store")
     .description("manage the history store")
-    .helpOption("--help", "show this help")
+    .helpOption("-h, --help", "show this help")
     .showSuggestionAfterError(false)
     .addCommand(storeCopy);
   program.addCommand(store);
+  program
+    .command("help [command]")
+    .description("show help for a command")
+    .helpOption(false)
+    .action((name: string | undefined) => {
+      const found = name === undefined ? program : program.commands.find((c) => c.name() === name);
+      if (!found) throw unknownCommand(name ?? "");
+      (found.name() === "help" ? program : found).outputHelp();
+      throw new CommanderError(0, "commander.help", "(outputHelp)");
+    });
   return { program, sync, store, storeCopy };
 }
 
 /** The report's flags; a stray word is an unknown command (with the closest one as a hint). */
 export function reportFlags(program: Command<[], Record<string, unknown>>): RawFlags {
   const [word] = program.args;
-  if (word !== undefined) {
-    // Only a plain word is repeated: anything else may be a key pasted in the wrong place.
-    if (!/^[A-Za-z][A-Za-z-]{0,19}$/.test(word))
-      throw new UsageError("unknown command '…' (the commands are sync and help)");
-    const hint = closest(word, ["sync", "help"]);
-    throw new UsageError(`unknown command '${word}'${hint ? ` (did you mean ${hint}?)` : ""}`);
-  }
+  if (word !== undefined) throw unknownCommand(word);
   return program.opts() as RawFlags;
+}
+
+function unknownCommand(word: string): UsageError {
+  // Only a plain word is repeated: anything else may be a key pasted in the wrong place.
+  if (!/^[A-Za-z][A-Za-z-]{0,19}$/.test(word))
+    return new UsageError("unknown command '…' (the commands are sync, store and help)");
+  const hint = closest(word, ["sync", "help"]);
+  return new UsageError(`unknown command '${word}'${hint ? ` (did you mean ${hint}?)` : ""}`);
 }
 
 /**

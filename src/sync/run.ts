@@ -129,7 +129,7 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
     input.log.warn(`${platform.id}: error: ${status.message}${requestId}${advice ? ` — ${advice}` : ""}`);
     if (store && outcome.fetchedDays > 0)
       input.log.warn(
-        `${platform.id}: ${outcome.fetchedDays} of ${toFetch.length} days fetched before the error are kept in the history store; the next run fetches only the rest`,
+        `${platform.id}: ${outcome.fetchedDays} of ${toFetch.length} ${toFetch.length === 1 ? "day" : "days"} fetched before the error ${outcome.fetchedDays === 1 ? "is" : "are"} kept in the history store; the next run fetches only the rest`,
       );
   }
   for (const warning of notes.warnings) input.log.warn(redact(warning));
