@@ -21,6 +21,7 @@ beforeAll(async () => {
     seed: 7,
     people: 12,
     now: () => new Date(NOW),
+    enterprise: true,
   });
 });
 afterAll(() => emu.close());
@@ -61,13 +62,31 @@ function expected() {
     cursor.tokens += t ? t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheWriteTokens : 0;
     cursor.cents += e.chargedCents ?? (t ? t.totalCents + (e.cursorTokenFee ?? 0) : 0);
   }
-  return { claude, openai, cursor };
+  const enterprise = { requests: 0, tokens: 0, microCents: 0 };
+  for (const r of emu.data.enterprise) {
+    if (r.product !== "claude_code") continue;
+    enterprise.requests += r.requests;
+    enterprise.tokens += r.uncached + r.cacheRead + r.cache5m + r.cache1h + r.output;
+    enterprise.microCents += r.amount;
+  }
+  // Codex seat usage: turns, text tokens, credits (integer micro-credits) at the default $0.04.
+  const codex = { requests: 0, tokens: 0, microCredits: 0, clients: {} as Record<string, number> };
+  for (const r of emu.data.codex.records) {
+    codex.requests += r.turns;
+    codex.tokens += r.uncached + r.cached + r.output;
+    codex.microCredits += r.microCredits;
+    codex.clients[`turns:${r.client}`] = (codex.clients[`turns:${r.client}`] ?? 0) + r.turns;
+  }
+  return { claude, openai, codex, cursor, enterprise };
 }
+
+/** The one note Codex prints on stderr (what its requests and costs are). */
+const CODEX_NOTE = /^codex: requests are Codex turns [^\n]*\n/m;
 
 describe("ai-usage against the emulators", () => {
   it("prints the leaderboard table (golden, 80 columns, range title)", async () => {
     const res = await runCli(RANGE, emu.env);
-    expect(res.stderr).toMatch(UNPRICED_WARNING);
+    expect(res.stderr.replace(CODEX_NOTE, "")).toMatch(UNPRICED_WARNING);
     expect(res.code).toBe(0);
     golden("table-range.txt", res.stdout);
   });
@@ -92,9 +111,14 @@ describe("ai-usage against the emulators", () => {
     expect(json.window).toEqual({ since: "2026-11-01", until: "2026-11-07", days: 7 });
     expect(json.platforms).toEqual([
       { platform: "claude", status: "ok", message: null },
+      { platform: "claude-enterprise", status: "ok", message: null },
       { platform: "openai", status: "ok", message: null },
+      { platform: "codex", status: "ok", message: null, ...want.codex.clients },
       { platform: "cursor", status: "ok", message: null, excludedEvents: want.cursor.excluded },
     ]);
+    const seats = platformSums(json, "claude-enterprise");
+    expect([seats.requests, seats.tokens]).toEqual([want.enterprise.requests, want.enterprise.tokens]);
+    expect(Math.round(platformCostUsd(json, "claude-enterprise") * 1e8)).toBe(want.enterprise.microCents);
     const claude = platformSums(json, "claude");
     expect([claude.requests, claude.tokens]).toEqual([want.claude.requests, want.claude.tokens]);
     expect(Math.round(platformCostUsd(json, "claude") * 100)).toBe(want.claude.cents);
@@ -103,10 +127,16 @@ describe("ai-usage against the emulators", () => {
     const cursor = platformSums(json, "cursor");
     expect([cursor.requests, cursor.tokens]).toEqual([want.cursor.requests, want.cursor.tokens]);
     expect(platformCostUsd(json, "cursor")).toBeCloseTo(want.cursor.cents / 100, 7);
-    expect(json.totals.requests).toBe(want.claude.requests + want.openai.requests + want.cursor.requests);
-    expect(json.totals.tokens).toBe(want.claude.tokens + want.openai.tokens + want.cursor.tokens);
+    const codex = platformSums(json, "codex");
+    expect([codex.requests, codex.tokens]).toEqual([want.codex.requests, want.codex.tokens]);
+    // $0.04 a credit is 40 nano-dollars a micro-credit.
+    expect(platformCostUsd(json, "codex")).toBeCloseTo((want.codex.microCredits * 40) / 1e9, 7);
+    const ids = ["claude", "claude-enterprise", "openai", "codex", "cursor"] as const;
+    const wanted = [want.claude, want.enterprise, want.openai, want.codex, want.cursor];
+    expect(json.totals.requests).toBe(wanted.reduce((n, w) => n + w.requests, 0));
+    expect(json.totals.tokens).toBe(wanted.reduce((n, w) => n + w.tokens, 0));
     expect(json.totals.costUsd).toBeCloseTo(
-      platformCostUsd(json, "claude") + platformCostUsd(json, "openai") + platformCostUsd(json, "cursor"),
+      ids.reduce((n, p) => n + platformCostUsd(json, p), 0),
       7,
     );
   });
@@ -132,6 +162,7 @@ describe("ai-usage against the emulators", () => {
       fault: { kind: "status", status: 503, headers: { "retry-after-ms": "10" } },
       times: 2,
     });
+    emu.codex.inject({ fault: { kind: "status", status: 429, headers: { "retry-after": "0" } }, times: 1 });
     emu.cursor.inject({ fault: { kind: "truncate" }, times: 1 });
     emu.cursor.inject({ fault: { kind: "status", status: 500, headers: { "retry-after": "0" } }, times: 1 });
     try {
@@ -139,7 +170,7 @@ describe("ai-usage against the emulators", () => {
       expect(faulty.code).toBe(0);
       expect(faulty.stdout).toBe(clean.stdout);
     } finally {
-      for (const s of [emu.anthropic, emu.openai, emu.cursor]) s.clearFaults();
+      for (const s of [emu.anthropic, emu.openai, emu.codex, emu.cursor]) s.clearFaults();
     }
     expect(emu.anthropic.requests.some((r) => r.status === 429)).toBe(true);
   });
@@ -152,7 +183,7 @@ describe("ai-usage against the emulators", () => {
     expect(res.code).toBe(0);
     expect(res.stderr).toContain("cursor: error: HTTP 401: Invalid API key — check CURSOR_ADMIN_API_KEY");
     const json = JSON.parse(res.stdout) as ReportJson;
-    expect(json.platforms[2]).toEqual({
+    expect(json.platforms.find((p) => p.platform === "cursor")).toEqual({
       platform: "cursor",
       status: "error",
       message: "HTTP 401: Invalid API key",
@@ -165,11 +196,17 @@ describe("ai-usage against the emulators", () => {
     const res = await runCli([...RANGE], {
       ...emu.env,
       ANTHROPIC_ADMIN_API_KEY: "sk-ant-admin01-nope",
+      CLAUDE_ANALYTICS_API_KEY: "sk-ant-api01-nope",
       OPENAI_ORG_API_KEY: "sk-admin-nope",
+      CODEX_ANALYTICS_API_KEY: "chatgpt-nope",
       CURSOR_ADMIN_API_KEY: "crsr_nope",
     });
     expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /^codex: error: HTTP 401: Incorrect API key provided\. .*— CODEX_ANALYTICS_API_KEY was not accepted: use a ChatGPT workspace Admin key .*sk-admin-…\) is refused$/m,
+    );
     expect(res.stderr).toContain("claude: error: HTTP 401: invalid x-api-key");
+    expect(res.stderr).toContain("claude-enterprise: error: HTTP 401: invalid x-api-key");
     expect(res.stderr).toContain("openai: error: HTTP 401: Incorrect API key provided: [redacted]");
     expect(res.stderr).toContain("cursor: error: HTTP 401: Invalid API key");
     expect(res.stdout + res.stderr).not.toMatch(/nope/);
@@ -182,10 +219,11 @@ describe("ai-usage against the emulators", () => {
     });
     expect(one.code).toBe(0);
     expect(one.stderr).toBe(
-      "skipped (no key): openai (set OPENAI_ORG_API_KEY), cursor (set CURSOR_ADMIN_API_KEY)\n",
+      "skipped (no key): claude-enterprise (set CLAUDE_ANALYTICS_API_KEY), openai (set OPENAI_ORG_API_KEY), codex (set CODEX_ANALYTICS_API_KEY), cursor (set CURSOR_ADMIN_API_KEY)\n",
     );
     expect((JSON.parse(one.stdout) as ReportJson).platforms.map((p) => p.status)).toEqual([
       "ok",
+      "skipped",
       "skipped",
       "skipped",
     ]);
@@ -194,7 +232,7 @@ describe("ai-usage against the emulators", () => {
     expect(none.code).toBe(2);
     expect(none.stdout).toBe("");
     expect(none.stderr).toBe(
-      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, OPENAI_ORG_API_KEY, CURSOR_ADMIN_API_KEY (in the environment or .env), or try --demo\n",
+      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, CLAUDE_ANALYTICS_API_KEY, OPENAI_ORG_API_KEY, CODEX_ANALYTICS_API_KEY, CURSOR_ADMIN_API_KEY (in the environment or .env), or try --demo\n",
     );
   });
 
@@ -269,14 +307,18 @@ describe("ai-usage against the emulators", () => {
     );
     const json = JSON.parse(res.stdout) as ReportJson & { demo: boolean; unpricedModels: string[] };
     expect(json.demo).toBe(true);
-    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok"]);
+    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok", "ok"]);
     expect(json.users.length).toBeGreaterThanOrEqual(35);
     const names = json.users.map((u) => u.user);
     expect(names).toContain("(unattributed)");
     expect(names.some((n) => n.startsWith("api-key:"))).toBe(true);
     expect(json.unpricedModels.length).toBeGreaterThan(0);
     const tools = json.users.map((u) => u.platforms.length);
-    expect(new Set(tools)).toEqual(new Set([1, 2, 3]));
+    for (const n of [1, 2, 3]) expect(tools).toContain(n);
+    // Seat usage: some people only on seats, some on an API key and a seat (both rows, summed).
+    const seat = json.users.filter((u) => u.platforms.some((p) => p.platform === "claude-enterprise"));
+    expect(seat.some((u) => u.platforms.length === 1)).toBe(true);
+    expect(seat.some((u) => u.platforms.some((p) => p.platform === "claude"))).toBe(true);
 
     const csv = await runCli(
       ["--demo", "--sort", "cost", "--top", "3", "--days", "7", "--format", "csv"],

@@ -5,6 +5,7 @@ import {
   type ClaudeCodeRecord,
   startAnthropicEmulator,
 } from "../src/emulators/anthropic/index.ts";
+import type { CodexData } from "../src/emulators/codex/index.ts";
 import type { CursorData } from "../src/emulators/cursor/data.ts";
 import { type CursorEmulator, cursorData, startCursorEmulator } from "../src/emulators/cursor/index.ts";
 import { type OpenAIData, openaiData, startOpenAIEmulator } from "../src/emulators/openai/index.ts";
@@ -206,7 +207,12 @@ export function sumRows(rows: readonly UsageRow[]): Sums {
 }
 
 /** Requests and tokens the emulators serve, summed from the raw vendor data without the client's code. */
-export function expectedSums(data: VendorData): Record<PlatformId, { requests: number; tokens: number }> {
+export function expectedSums(data: VendorData & { codex?: CodexData }): Record<
+  PlatformId,
+  { requests: number; tokens: number }
+> & {
+  codex?: { requests: number; tokens: number };
+} {
   const claude = { requests: 0, tokens: 0 };
   for (const r of data.anthropic) {
     claude.requests += r.core_metrics.num_sessions;
@@ -225,7 +231,14 @@ export function expectedSums(data: VendorData): Record<PlatformId, { requests: n
     cursor.requests++;
     cursor.tokens += t ? t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheWriteTokens : 0;
   }
-  return { claude, openai, cursor };
+  if (!data.codex) return { claude, openai, cursor };
+  // The full emulator set (src/emulators/index.ts) serves Codex too: turns and text tokens.
+  const codex = { requests: 0, tokens: 0 };
+  for (const r of data.codex.records) {
+    codex.requests += r.turns;
+    codex.tokens += r.uncached + r.cached + r.output;
+  }
+  return { claude, openai, codex, cursor };
 }
 
 /** Rows in a stable order, so two runs can be compared for exact equality. */

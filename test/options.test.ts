@@ -74,7 +74,7 @@ describe("parseOptions", () => {
     [{ since: "2026-02-30" }, "--since expects a date as YYYY-MM-DD or YYYYMMDD, got '2026-02-30'"],
     [{ until: "yesterday" }, "--until expects a date as YYYY-MM-DD or YYYYMMDD, got 'yesterday'"],
     [{ until: "20261125" }, "--until 2026-11-25 is in the future (today is 2026-11-24, UTC)"],
-    [{ format: "xml" }, "--format must be one of table, json, csv, markdown; got 'xml'"],
+    [{ format: "xml" }, "--format must be one of table, json, csv, markdown, html; got 'xml'"],
     [{ platform: "copilot" }, "--platform must be one of claude, openai, cursor; got 'copilot'"],
     [{ top: "0" }, "--top expects a whole number of at least 1, got '0'"],
   ])("rejects %j with one line naming the flag", (flags, message) => {

@@ -67,7 +67,9 @@ describe("the CLI, spawned, with faults on the wire", () => {
     const json = JSON.parse(res.stdout) as ReportJson;
     expect(json.platforms).toEqual([
       { platform: "claude", status: "ok", message: null },
+      { platform: "claude-enterprise", status: "skipped", message: "CLAUDE_ANALYTICS_API_KEY is not set" },
       { platform: "openai", status: "error", message: openaiMessage },
+      { platform: "codex", status: "skipped", message: "CODEX_ANALYTICS_API_KEY is not set" },
       { platform: "cursor", status: "error", message: "HTTP 401: Invalid API key" },
     ]);
     expect(res.stderr).toContain(`\nopenai: error: ${openaiMessage}\n`);
@@ -126,7 +128,9 @@ describe("the CLI, spawned, with faults on the wire", () => {
     expect(res.stderr).toMatch(/^cursor: error: HTTP 404: Resource not found$/m);
     expect((JSON.parse(res.stdout) as ReportJson).platforms.map((p) => p.status)).toEqual([
       "error",
+      "skipped",
       "error",
+      "skipped",
       "error",
     ]);
     expectNoStack(res.stderr);

@@ -21,6 +21,8 @@ const ENV = {
   OPENAI_ADMIN_BASE_URL: DEAD,
   CURSOR_ADMIN_API_KEY: KEYS.cursor,
   CURSOR_ADMIN_BASE_URL: DEAD,
+  CLAUDE_ANALYTICS_API_KEY: "sk-ant-api01-analytics-input",
+  CLAUDE_ANALYTICS_BASE_URL: DEAD,
 };
 
 /** A working directory with a few awkward files in it. */
@@ -86,7 +88,7 @@ const CASES: Case[] = [
   [
     "--format xml",
     ["--format", "xml"],
-    "ai-usage: --format must be one of table, json, csv, markdown; got 'xml'",
+    "ai-usage: --format must be one of table, json, csv, markdown, html; got 'xml'",
   ],
   [
     "--sort price",
@@ -96,7 +98,7 @@ const CASES: Case[] = [
   [
     "--platform copilot",
     ["--platform", "copilot"],
-    "ai-usage: --platform must be one of claude, openai, cursor; got 'copilot'",
+    "ai-usage: --platform must be one of claude, claude-enterprise, openai, cursor; got 'copilot'",
   ],
   [
     "a bad value with --verbose",

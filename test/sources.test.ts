@@ -28,6 +28,7 @@ async function org(name: "a" | "b", seed: number): Promise<EmulatorSet> {
     keys: {
       anthropic: `sk-ant-admin01-org-${name}`,
       openai: `sk-admin-org-${name}`,
+      codex: `chatgpt-admin-org-${name}`,
       cursor: `crsr_org_${name}`,
     },
   });

@@ -83,9 +83,9 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     expect(m2.counts()).toEqual(noRequests);
     expect(second.stdout).toBe(first.stdout);
     expect((await reportJson([...OLD, "--no-store"], emu.env)).stdout).toBe(first.stdout);
-    expect(JSON.parse(first.stdout).platforms[2].excludedEvents).toBe(
-      cursorExpected(emu, daysBetween("2026-11-01", "2026-11-07")).excluded,
-    );
+    expect(
+      (JSON.parse(first.stdout) as ReportJson).platforms.find((p) => p.platform === "cursor")?.excludedEvents,
+    ).toBe(cursorExpected(emu, daysBetween("2026-11-01", "2026-11-07")).excluded);
 
     // --refresh asks for every day again and replaces them: still nothing counted twice.
     const m3 = mark(emu);
@@ -168,8 +168,12 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     db.close();
     const rows = Object.fromEntries(stored.rows.map((r) => [String(r.platform), Number(r.n)]));
     expect(res.stdout).toBe(
-      ["claude", "openai", "cursor"]
-        .map((p) => `${p}: fetched 7 days, ${rows[p]} rows; 0 settled days already stored\n`)
+      ["claude", "claude-enterprise", "openai", "codex", "cursor"]
+        .map((p) =>
+          p === "claude-enterprise"
+            ? `${p}: skipped: CLAUDE_ANALYTICS_API_KEY is not set\n`
+            : `${p}: fetched 7 days, ${rows[p]} rows; 0 settled days already stored\n`,
+        )
         .join(""),
     );
     expect(rows.claude).toBeGreaterThan(0);
@@ -181,8 +185,12 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     const m2 = mark(emu);
     const again = await runCli(sync, emu.env);
     expect(again.stdout).toBe(
-      ["claude", "openai", "cursor"]
-        .map((p) => `${p}: fetched 0 days, 0 rows; 7 settled days already stored\n`)
+      ["claude", "claude-enterprise", "openai", "codex", "cursor"]
+        .map((p) =>
+          p === "claude-enterprise"
+            ? `${p}: skipped: CLAUDE_ANALYTICS_API_KEY is not set\n`
+            : `${p}: fetched 0 days, 0 rows; 7 settled days already stored\n`,
+        )
         .join(""),
     );
     expect(m2.counts()).toEqual(noRequests);

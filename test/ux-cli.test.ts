@@ -216,13 +216,14 @@ describe("item 6: stdout says which platforms are not counted", () => {
       ...emu.env,
       ANTHROPIC_ADMIN_API_KEY: "sk-ant-admin01-nope",
       OPENAI_ORG_API_KEY: "sk-admin-nope",
+      CODEX_ANALYTICS_API_KEY: "chatgpt-nope",
       CURSOR_ADMIN_API_KEY: "crsr_nope",
     });
     expect(res.code).toBe(1);
     expect(res.stdout).not.toContain("No usage in this window");
     expect(res.stdout).toContain("No usage to show: every platform failed.");
-    expect(res.stdout.match(/^! (claude|openai|cursor): HTTP 401: /gm)).toHaveLength(3);
-    expect(res.stdout.match(/ — not counted$/gm)).toHaveLength(3);
+    expect(res.stdout.match(/^! (claude|openai|codex|cursor): HTTP 401: /gm)).toHaveLength(4);
+    expect(res.stdout.match(/ — not counted$/gm)).toHaveLength(4);
     expect(res.stdout).not.toMatch(/nope/);
   });
 });
@@ -253,7 +254,7 @@ describe("items 7 and 9: piped output", () => {
     const costs = rows.map((r) => r.split(",").at(-3)!);
     for (const c of costs) expect(c).toMatch(/^\d+\.\d{9}$/);
     const platforms = new Set(rows.map((r) => r.split(",")[3]));
-    expect(platforms).toEqual(new Set(["claude", "openai", "cursor", "all"]));
+    expect(platforms).toEqual(new Set(["claude", "openai", "codex", "cursor", "all"]));
   });
 });
 

@@ -83,7 +83,11 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
       const names = selected.map((p) => p.keyEnv[0]).join(", ");
       throw new UsageError(`no API key is set: set ${names} (in the environment or .env), or try --demo`);
     }
-    for (const p of keyed) checkRequiredEnv(p, env);
+    for (const p of keyed) {
+      checkRequiredEnv(p, env);
+      const problem = p.checkEnv?.(env);
+      if (problem) throw new UsageError(problem);
+    }
     const skipped = selected.filter((p) => !keyed.includes(p));
     if (skipped.length > 0)
       log.warn(`skipped (no key): ${skipped.map((p) => `${p.id} (set ${p.keyEnv[0]})`).join(", ")}`);

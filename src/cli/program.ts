@@ -24,7 +24,7 @@ function windowOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
 }
 
 /** Options of the report only: given with `sync` (before or after it) they are a usage error. */
-const REPORT_ONLY = ["sort", "format", "json", "top", "by", "compare"] as const;
+const REPORT_ONLY = ["sort", "format", "output", "json", "top", "by", "compare"] as const;
 
 const EXIT_CODES = `
 Exit codes:
@@ -42,7 +42,8 @@ export function buildProgram(print: (text: string) => void) {
       .helpOption("-h, --help", "show this help"),
   )
     .option("--sort <key>", "requests, tokens or cost, descending (default: requests)")
-    .option("--format <fmt>", "table, json, csv or markdown (default: table)")
+    .option("--format <fmt>", "table, json, csv, markdown or html (default: table)")
+    .option("--output <file>", "write the report to a file instead of stdout")
     .option("--json", "same as --format json")
     .option("--top <n>", "only the first n users")
     .option("--by <dim>", "what a row is: user, team, model, platform, day, week or month (default: user)")

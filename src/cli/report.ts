@@ -3,16 +3,24 @@ import { defaultPricesPath } from "../config/prices.ts";
 import { render } from "../render/index.ts";
 import { Aggregator } from "../report/aggregate.ts";
 import { previousWindow } from "../report/periods.ts";
+import { UsageSeries } from "../report/series.ts";
 import { prepare, syncUsage } from "./context.ts";
 import type { Io } from "./io.ts";
+import { checkOutput, writeOutput } from "./output.ts";
 
 /** The default command: fetch, merge, rank, print. Returns the exit code. */
 export async function runReport(flags: RawFlags, io: Io): Promise<number> {
   const ctx = await prepare(flags, io);
   try {
     const { options, prices } = ctx;
+    if (options.output) checkOutput(options.output, io.cwd);
     const aggregator = new Aggregator(ctx.aliases, ctx.teams);
-    const outcomes = await syncUsage(ctx, io, options, (row) => aggregator.add(row));
+    // The HTML charts need per-day and per-model sums; only that format collects them.
+    const series = options.format === "html" ? new UsageSeries(options) : undefined;
+    const outcomes = await syncUsage(ctx, io, options, (row) => {
+      aggregator.add(row);
+      series?.add(row);
+    });
     // --compare: the previous window through the same sync (the store serves its settled days).
     const previous = options.compare ? previousWindow(options) : undefined;
     const notes: string[] = [];
@@ -47,7 +55,10 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
     });
     if (notes.length > 0) report.notes = [...(report.notes ?? []), ...notes];
     const color = io.stdoutIsTTY && !io.env.NO_COLOR && io.env.TERM !== "dumb";
-    io.stdout(await render(report, options.format, { width: terminalWidth(io), color }));
+    const html = { generatedAt: io.now, series };
+    const text = await render(report, options.format, { width: terminalWidth(io), color, html });
+    if (options.output) writeOutput(options.output, io.cwd, text);
+    else io.stdout(text);
     return outcomes.some((o) => o.status.status === "ok") ? 0 : 1;
   } finally {
     await ctx.close();

@@ -9,7 +9,7 @@ export const SORT_KEYS: readonly SortKey[] = ["requests", "tokens", "cost"];
 export type Dimension = "user" | "team" | "model" | "platform" | "day" | "week" | "month";
 export const DIMENSIONS: readonly Dimension[] = ["user", "team", "model", "platform", "day", "week", "month"];
 
-export const FORMATS = ["table", "json", "csv", "markdown"] as const;
+export const FORMATS = ["table", "json", "csv", "markdown", "html"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** The largest window we accept; beyond it a typo (`--days 30000`) is likelier than intent. */
@@ -32,6 +32,7 @@ export interface RawFlags {
   by?: string;
   compare?: boolean;
   activity?: boolean;
+  output?: string;
 }
 
 /** Validated options: everything downstream can trust these. */
@@ -56,6 +57,8 @@ export interface Options {
   compare: boolean;
   /** Add what the AI produced (`--activity`). */
   activity: boolean;
+  /** --output: the file the report is written to instead of stdout, or null. */
+  output: string | null;
 }
 
 /**
@@ -114,7 +117,13 @@ export function parseOptions(
     by: oneOf("--by", flags.by ?? "user", DIMENSIONS),
     compare: Boolean(flags.compare),
     activity: Boolean(flags.activity),
+    output: flags.output === undefined ? null : outputPath(flags.output),
   };
+}
+
+function outputPath(value: string): string {
+  if (!value.trim()) throw new UsageError("--output expects a file name");
+  return value;
 }
 
 /** `YYYY-MM-DD`, or `YYYYMMDD` as ccusage users type it; returned as `YYYY-MM-DD`. */

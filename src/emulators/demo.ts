@@ -17,6 +17,7 @@ export async function startDemo(window: { since: string; until: string; now: Dat
     seed: DEMO_SEED,
     people: DEMO_PEOPLE,
     now: () => window.now,
+    enterprise: true,
   });
   return { env: set.env, close: set.close, teams: orgTeamsFile(set.org) };
 }

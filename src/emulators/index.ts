@@ -4,6 +4,20 @@ import {
   DEFAULT_ANTHROPIC_KEY,
   startAnthropicEmulator,
 } from "./anthropic/index.ts";
+import {
+  DEFAULT_ANALYTICS_KEY,
+  type EnterpriseEmulator,
+  enterpriseData,
+  type SeatRecord,
+  startEnterpriseEmulator,
+} from "./claude-enterprise/index.ts";
+import {
+  type CodexData,
+  codexData,
+  DEFAULT_CODEX_KEY,
+  startCodexEmulator,
+  workspaceIdFor,
+} from "./codex/index.ts";
 import type { CursorData } from "./cursor/data.ts";
 import {
   type CursorEmulator,
@@ -20,9 +34,18 @@ export const DEFAULT_CURSOR_KEY = "crsr_test";
 export interface EmulatorSet {
   org: Org;
   /** The vendor records served, for tests that sum them independently. */
-  data: { anthropic: ClaudeCodeRecord[]; openai: OpenAIData; cursor: CursorData };
+  data: {
+    anthropic: ClaudeCodeRecord[];
+    openai: OpenAIData;
+    codex: CodexData;
+    cursor: CursorData;
+    enterprise: SeatRecord[];
+  };
   anthropic: EmulatorServer;
+  /** Claude Enterprise seats; in `env` only with the `enterprise` option. */
+  enterprise: EnterpriseEmulator;
   openai: EmulatorServer;
+  codex: EmulatorServer;
   cursor: CursorEmulator;
   /** Keys and base URLs that point the CLI at these emulators. */
   env: Record<string, string>;
@@ -42,7 +65,9 @@ export interface EmulatorSetOptions {
   /** The generated people's email domain (default company.com). */
   domain?: string;
   /** Keys the emulators accept and the env carries, instead of the defaults (a second organisation). */
-  keys?: { anthropic?: string; openai?: string; cursor?: string };
+  keys?: { anthropic?: string; openai?: string; codex?: string; cursor?: string; enterprise?: string };
+  /** Put the Claude Enterprise seats emulator's key and URL in `env` (the demo does). */
+  enterprise?: boolean;
 }
 
 /**
@@ -56,15 +81,19 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
   const keys = {
     anthropic: options.keys?.anthropic ?? DEFAULT_ANTHROPIC_KEY,
     openai: options.keys?.openai ?? DEFAULT_OPENAI_KEY,
+    codex: options.keys?.codex ?? DEFAULT_CODEX_KEY,
     cursor: options.keys?.cursor ?? DEFAULT_CURSOR_KEY,
+    enterprise: options.keys?.enterprise ?? DEFAULT_ANALYTICS_KEY,
   };
   const range = { since: options.since, until: options.until };
   const data = {
     anthropic: anthropicData(org, range),
     openai: openaiData(org, range),
+    codex: codexData(org, range),
     cursor: cursorData(org, range),
+    enterprise: enterpriseData(org, range),
   };
-  const [anthropic, openai, cursor] = await Promise.all([
+  const [anthropic, openai, codex, cursor, enterprise] = await Promise.all([
     startAnthropicEmulator({
       records: data.anthropic,
       now: options.now,
@@ -77,29 +106,56 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
       latencyMs: options.latencyMs,
       apiKeys: [keys.openai],
     }),
+    startCodexEmulator({
+      ...data.codex,
+      now: options.now,
+      latencyMs: options.latencyMs,
+      adminKeys: [keys.codex],
+      workspaceId: workspaceIdFor(keys.codex),
+    }),
     startCursorEmulator({
       ...data.cursor,
       latencyMs: options.latencyMs,
       rateLimit: options.cursorRateLimit,
       apiKeys: [keys.cursor],
     }),
+    startEnterpriseEmulator({
+      records: data.enterprise,
+      now: options.now,
+      latencyMs: options.latencyMs,
+      apiKeys: [keys.enterprise],
+    }),
   ]);
   return {
     org,
     data,
     anthropic,
+    enterprise,
     openai,
+    codex,
     cursor,
     env: {
       ANTHROPIC_ADMIN_API_KEY: keys.anthropic,
       ANTHROPIC_ADMIN_BASE_URL: anthropic.url,
       OPENAI_ORG_API_KEY: keys.openai,
       OPENAI_ADMIN_BASE_URL: openai.url,
+      CODEX_ANALYTICS_API_KEY: keys.codex,
+      CODEX_WORKSPACE_ID: workspaceIdFor(keys.codex),
+      CODEX_ANALYTICS_BASE_URL: codex.url,
       CURSOR_ADMIN_API_KEY: keys.cursor,
       CURSOR_ADMIN_BASE_URL: cursor.url,
+      ...(options.enterprise
+        ? { CLAUDE_ANALYTICS_API_KEY: keys.enterprise, CLAUDE_ANALYTICS_BASE_URL: enterprise.url }
+        : {}),
     },
     close: async () => {
-      await Promise.all([anthropic.close(), openai.close(), cursor.close()]);
+      await Promise.all([
+        anthropic.close(),
+        openai.close(),
+        codex.close(),
+        cursor.close(),
+        enterprise.close(),
+      ]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Format } from "../config/options.ts";
 import type { Report } from "../report/report.ts";
 import { renderCsv } from "./csv.ts";
+import type { HtmlExtras } from "./html/index.ts";
 import { renderJson } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";
 
@@ -9,6 +10,8 @@ export interface RenderOptions {
   width: number;
   /** ANSI colour (only the table uses it). */
   color: boolean;
+  /** When the report was made and the chart series (only the HTML report uses them). */
+  html?: HtmlExtras;
 }
 
 /**
@@ -25,5 +28,7 @@ export async function render(report: Report, format: Format, opts: RenderOptions
       return renderCsv(report);
     case "markdown":
       return renderMarkdown(report);
+    case "html":
+      return (await import("./html/index.ts")).renderHtml(report, opts.html ?? { generatedAt: new Date() });
   }
 }

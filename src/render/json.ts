@@ -41,7 +41,7 @@ function platformRow(report: Report, p: PlatformUsage) {
   return out;
 }
 
-const RESERVED = new Set(["platform", "status", "message"]);
+const RESERVED = new Set(["platform", "status", "message", "notes"]);
 
 function platformStatus(p: PlatformStatus) {
   const out: Record<string, unknown> = { platform: p.platform, status: p.status, message: p.message };
@@ -49,6 +49,7 @@ function platformStatus(p: PlatformStatus) {
   for (const [key, value] of Object.entries(p.counters ?? {})) {
     if (!RESERVED.has(key)) out[key] = value;
   }
+  if (p.notes && p.notes.length > 0) out.notes = p.notes;
   return out;
 }
 

@@ -49,7 +49,10 @@ export class Aggregator {
   private readonly current = new Map<string, Cell>();
   private readonly previous = new Map<string, Cell>();
   private readonly emails = new Map<string, string | null>();
-  /** Models whose cost we estimated, so the report can name those without a known price. */
+  /**
+   * Models whose estimated cost came out $0 for tokens used, so the report can name those without a
+   * known price. A cost estimated from something else (Codex credits) is not a missing price.
+   */
   readonly estimatedModels = new Set<string>();
 
   constructor(
@@ -68,7 +71,7 @@ export class Aggregator {
   }
 
   private put(cells: Map<string, Cell>, row: UsageRow): void {
-    if (row.costEstimated) this.estimatedModels.add(row.model);
+    if (row.costEstimated && row.costNanos === 0 && totalTokens(row) > 0) this.estimatedModels.add(row.model);
     const person = this.personOf(row);
     const key = `${person}\u0000${row.platform}\u0000${row.day}\u0000${row.model}`;
     let cell = cells.get(key);

@@ -135,7 +135,8 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
   for (const warning of notes.warnings) input.log.warn(redact(warning));
   if (status.status === "ok" && notes.notes.length > 0) {
     status.notes = notes.notes;
-    for (const note of notes.notes) input.log.warn(`${platform.id}: ${note}`);
+    // Notes say how to read a report; `sync` (cron) prints none, so it stays quiet when all is well.
+    if (input.onRow) for (const note of notes.notes) input.log.warn(`${platform.id}: ${note}`);
   }
   return outcome;
 }
@@ -167,7 +168,8 @@ function sumCounters(batches: readonly Batch[]): Record<string, number> {
   for (const b of batches)
     for (const day of Object.values(b.counters ?? {}))
       for (const [name, n] of Object.entries(day)) out[name] = (out[name] ?? 0) + n;
-  return out;
+  // In name order, as the store reads them back, so a run with and without a store prints alike.
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Vendor errors keep their own text; anything else is our bug, shown without a stack. */
