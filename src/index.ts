@@ -36,7 +36,9 @@ async function main(argv: string[]): Promise<number> {
     },
   };
 
-  const { program, sync, store, storeCopy } = buildProgram(io.stdout);
+  const wantsHelp = argv.slice(2).some((a) => a === "-h" || a === "--help" || a === "help");
+  const platforms = wantsHelp ? (await import("./platforms/registry.ts")).PLATFORMS : [];
+  const { program, sync, store, storeCopy } = buildProgram(io.stdout, platforms);
   let run: (() => Promise<number>) | undefined;
   // Commands are loaded only when run, so `--help` and `--version` start without parsing the
   // clients, schemas and renderers (most of the bundle).

@@ -114,7 +114,7 @@ describe("--activity against the emulators", () => {
     const withStore = [...WINDOW, "--store", store, "--json"];
     const live = await json(emu, [...RANGE, "--activity"]);
     expect((await runCli(withStore, emu.env)).code).toBe(0);
-    for (const s of [emu.anthropic, emu.openai, emu.cursor]) s.requests.length = 0;
+    for (const s of [emu.anthropic, emu.openai, emu.codex, emu.cursor]) s.requests.length = 0;
     // The Cursor days were stored without activity: only they are fetched again, with it.
     const first = await json(emu, [...withStore, "--activity"]);
     expect(emu.anthropic.requests).toHaveLength(0);
@@ -122,9 +122,23 @@ describe("--activity against the emulators", () => {
     expect(emu.cursor.requests.filter((r) => r.path === "/teams/daily-usage-data")).toHaveLength(1);
     expect(first.users).toEqual(live.users);
     expect(first.totals).toEqual(live.totals);
-    for (const s of [emu.anthropic, emu.openai, emu.cursor]) s.requests.length = 0;
+    for (const s of [emu.anthropic, emu.openai, emu.codex, emu.cursor]) s.requests.length = 0;
     const again = await runCli([...withStore, "--activity"], emu.env);
     expect(JSON.parse(again.stdout)).toEqual(first);
-    expect([emu.anthropic, emu.openai, emu.cursor].map((s) => s.requests.length)).toEqual([0, 0, 0]);
+    expect([emu.anthropic, emu.openai, emu.codex, emu.cursor].map((s) => s.requests.length)).toEqual([
+      0, 0, 0, 0,
+    ]);
+  });
+
+  it("sync --activity stores it, so the report asks nothing more", async () => {
+    const store = join(tempDir(), "history.db");
+    const synced = await runCli(["sync", ...WINDOW, "--store", store, "--activity"], emu.env);
+    expect(synced.code, synced.stderr).toBe(0);
+    for (const s of [emu.anthropic, emu.openai, emu.codex, emu.cursor]) s.requests.length = 0;
+    const report = await json(emu, [...WINDOW, "--store", store, "--activity"]);
+    expect([emu.anthropic, emu.openai, emu.codex, emu.cursor].map((s) => s.requests.length)).toEqual([
+      0, 0, 0, 0,
+    ]);
+    expect(report.totals).toEqual((await json(emu, [...RANGE, "--activity"])).totals);
   });
 });

@@ -160,6 +160,17 @@ describe("Claude Enterprise seats, end to end", () => {
     expect(entry.notes).toEqual([expect.stringMatching(/^seat-based plan: .*extra usage/)]);
     expect(stderr.match(/extra usage/g)).toHaveLength(1);
     expect(stderr).toMatch(/^claude-enterprise: seat-based plan: tokens and cost cover extra usage/m);
+    // A warm run reads settled days from the store without a request, and still says it.
+    const store = join(tempDir(), "h.db");
+    const seatEnv = { ...emu.env, CLAUDE_ANALYTICS_PLAN: "seat-based" };
+    await report(OCTOBER, seatEnv, "--store", store);
+    const before = enterpriseRequests();
+    const warm = await report(OCTOBER, seatEnv, "--store", store);
+    expect(enterpriseRequests()).toBe(before);
+    const warmEntry = warm.json.platforms.find((p) => p.platform === "claude-enterprise") as {
+      notes?: string[];
+    };
+    expect(warmEntry.notes).toEqual(entry.notes);
   });
 
   it("--demo shows Claude Ent rows", async () => {

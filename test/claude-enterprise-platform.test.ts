@@ -305,10 +305,9 @@ describe("claude-enterprise platform", () => {
       client: { env: { CLAUDE_ANALYTICS_PLAN: "seat-based" } },
     });
     expect(actualTotals(rows, (r) => r.identity)).toEqual(extra);
-    expect(notes.notes).toEqual([SEAT_BASED_NOTE]);
-
-    const plain = await runPlatform(e, [RANGE], { now: NOW });
-    expect(plain.notes.notes).toEqual([]);
+    expect(notes.warnings).toEqual([]);
+    expect(claudeEnterprise.notes?.({ CLAUDE_ANALYTICS_PLAN: "seat-based" })).toEqual([SEAT_BASED_NOTE]);
+    expect(claudeEnterprise.notes?.({})).toEqual([]);
   });
 });
 

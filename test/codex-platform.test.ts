@@ -49,7 +49,8 @@ describe("codex platform over loopback", () => {
     expect(batches.map((b) => b.days.length)).toEqual([7, 7, 6]);
     expect(batches.flatMap((b) => b.days)).toEqual(daysBetween(RANGE.since, RANGE.until));
     for (const b of batches) for (const r of b.rows) expect(b.days).toContain(r.day);
-    expect(notes.notes).toEqual([
+    expect(notes.notes).toEqual([]);
+    expect(codex.notes?.({})).toEqual([
       "requests are Codex turns (a prompt and the agent's work on it), not model calls; cost is estimated at $0.04 a credit, the list-price equivalent (set AI_USAGE_CODEX_CREDIT_USD to your contract price) unless the API estimates it",
     ]);
     expect(notes.warnings).toEqual([]);
@@ -105,10 +106,10 @@ describe("codex platform over loopback", () => {
       CODEX_WORKSPACE_ID: "7c0a3e52-4b1d-4e8f-9a6b-2f1d0c9e8b7a",
       AI_USAGE_CODEX_CREDIT_USD: "0.031",
     };
-    const { rows, notes } = await collect(clientFor(server!.url, { env }), [RANGE]);
+    const { rows } = await collect(clientFor(server!.url, { env }), [RANGE]);
     const total = DATA.records.reduce((n, r) => n + r.microCredits, 0);
     expect(rows.reduce((n, r) => n + r.costNanos, 0)).toBe(total * 31);
-    expect(notes.notes.join("\n")).toContain(
+    expect(codex.notes?.(env).join("\n")).toContain(
       "cost is estimated at $0.031 a credit (AI_USAGE_CODEX_CREDIT_USD) unless",
     );
   });

@@ -11,7 +11,7 @@ import { NOW, platformCostUsd, platformSums, type ReportJson, ROOT, runCli, temp
 
 const RANGE = ["--since", "2026-11-01", "--until", "2026-11-07", "--no-store"];
 const UNPRICED_WARNING =
-  /^no list price for model gpt-oss-internal: its estimated cost counts as \$0 \(add prices in \S+\/config\/ai-usage\/prices\.json\)\n$/;
+  /^(?:skipped \(no key\): copilot \(set COPILOT_METRICS_TOKEN\)\n)?no list price for model gpt-oss-internal: its estimated cost counts as \$0 \(add prices in \S+\/config\/ai-usage\/prices\.json\)\n$/;
 let emu: EmulatorSet;
 
 beforeAll(async () => {
@@ -113,8 +113,15 @@ describe("ai-usage against the emulators", () => {
       { platform: "claude", status: "ok", message: null },
       { platform: "claude-enterprise", status: "ok", message: null },
       { platform: "openai", status: "ok", message: null },
-      { platform: "codex", status: "ok", message: null, ...want.codex.clients },
+      {
+        platform: "codex",
+        status: "ok",
+        message: null,
+        ...want.codex.clients,
+        notes: [expect.stringMatching(/^requests are Codex turns/)],
+      },
       { platform: "cursor", status: "ok", message: null, excludedEvents: want.cursor.excluded },
+      { platform: "copilot", status: "skipped", message: "COPILOT_METRICS_TOKEN is not set" },
     ]);
     const seats = platformSums(json, "claude-enterprise");
     expect([seats.requests, seats.tokens]).toEqual([want.enterprise.requests, want.enterprise.tokens]);
@@ -219,10 +226,12 @@ describe("ai-usage against the emulators", () => {
     });
     expect(one.code).toBe(0);
     expect(one.stderr).toBe(
-      "skipped (no key): claude-enterprise (set CLAUDE_ANALYTICS_API_KEY), openai (set OPENAI_ORG_API_KEY), codex (set CODEX_ANALYTICS_API_KEY), cursor (set CURSOR_ADMIN_API_KEY)\n",
+      "skipped (no key): claude-enterprise (set CLAUDE_ANALYTICS_API_KEY), openai (set OPENAI_ORG_API_KEY), codex (set CODEX_ANALYTICS_API_KEY), cursor (set CURSOR_ADMIN_API_KEY), copilot (set COPILOT_METRICS_TOKEN)\n",
     );
     expect((JSON.parse(one.stdout) as ReportJson).platforms.map((p) => p.status)).toEqual([
       "ok",
+      "skipped",
+      "skipped",
       "skipped",
       "skipped",
       "skipped",
@@ -232,7 +241,7 @@ describe("ai-usage against the emulators", () => {
     expect(none.code).toBe(2);
     expect(none.stdout).toBe("");
     expect(none.stderr).toBe(
-      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, CLAUDE_ANALYTICS_API_KEY, OPENAI_ORG_API_KEY, CODEX_ANALYTICS_API_KEY, CURSOR_ADMIN_API_KEY (in the environment or .env), or try --demo\n",
+      "ai-usage: no API key is set: set ANTHROPIC_ADMIN_API_KEY, CLAUDE_ANALYTICS_API_KEY, OPENAI_ORG_API_KEY, CODEX_ANALYTICS_API_KEY, CURSOR_ADMIN_API_KEY, COPILOT_METRICS_TOKEN (in the environment or .env), or try --demo\n",
     );
   });
 
@@ -307,7 +316,7 @@ describe("ai-usage against the emulators", () => {
     );
     const json = JSON.parse(res.stdout) as ReportJson & { demo: boolean; unpricedModels: string[] };
     expect(json.demo).toBe(true);
-    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok", "ok"]);
+    expect(json.platforms.map((p) => p.status)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok"]);
     expect(json.users.length).toBeGreaterThanOrEqual(35);
     const names = json.users.map((u) => u.user);
     expect(names).toContain("(unattributed)");

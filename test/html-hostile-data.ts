@@ -27,6 +27,11 @@ export const HOSTILE_EMAILS = [
   '=HYPERLINK("http://evil.example","click")@company.com',
   "pipe|user@company.com",
   "c1\u009b2Jcsi@company.com",
+  "+1-555@company.com",
+  "-2+3@company.com",
+  "@sum(a1)@company.com",
+  'comma,"quote"@company.com',
+  "tab\tuser@company.com",
 ];
 export const HOSTILE_KEY_NAME = "<iframe src=javascript:alert(5)>";
 export const HOSTILE_OPENAI_EMAIL = "<b>bold</b>\u2066iso\u2069@Company.com";

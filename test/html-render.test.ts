@@ -80,6 +80,15 @@ describe("contents", () => {
     expect(html).not.toContain('id="failed-platforms"');
   });
 
+  it("names a platform's counters, the first two in its chip and the rest on hover", () => {
+    const counters = { excludedEvents: 3, "turns:cli": 5, "turns:web": 0, "turns:ide": 7 };
+    const platforms = report.platforms.map((p) => (p.platform === "cursor" ? { ...p, counters } : p));
+    const page = renderHtml({ ...report, platforms }, at);
+    expect(page).toContain(
+      '3 excluded events, 5 turns:cli <span class="more" title="3 excluded events, 5 turns:cli, 7 turns:ide">and 1 more</span>',
+    );
+  });
+
   it("says when per-day figures are missing rather than drawing an empty chart", () => {
     const bare = renderHtml(report, at);
     expect(bare).toContain("Per-day figures are not part of this report.");
@@ -167,7 +176,8 @@ describe("contents", () => {
     expect(page).toContain('<p class="empty">No cost in this window.</p>');
   });
 
-  it("axis steps are 1, 2 or 5 times a power of ten", () => {
-    expect([niceStep(400), niceStep(7), niceStep(0.3), niceStep(0)]).toEqual([100, 2, 0.1, 1]);
+  it("axis steps are 1, 2 or 5 times a power of ten, whole numbers", () => {
+    expect([niceStep(400), niceStep(7), niceStep(3), niceStep(1), niceStep(0)]).toEqual([100, 2, 1, 1, 1]);
+    expect(niceStep(650_000_000)).toBe(200_000_000);
   });
 });

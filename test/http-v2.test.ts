@@ -210,7 +210,7 @@ describe("proxies", () => {
     const sums = (json: ReportJson) => json.totals.requests;
     const want = expectedSums(emu.data);
     expect(sums(JSON.parse(proxied.stdout))).toBe(
-      want.claude.requests + want.openai.requests + want.cursor.requests,
+      want.claude.requests + want.openai.requests + (want.codex?.requests ?? 0) + want.cursor.requests,
     );
     const before = tunnels;
     const bypass = await runCli(args, {

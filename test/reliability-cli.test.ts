@@ -71,6 +71,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
       { platform: "openai", status: "error", message: openaiMessage },
       { platform: "codex", status: "skipped", message: "CODEX_ANALYTICS_API_KEY is not set" },
       { platform: "cursor", status: "error", message: "HTTP 401: Invalid API key" },
+      { platform: "copilot", status: "skipped", message: "COPILOT_METRICS_TOKEN is not set" },
     ]);
     expect(res.stderr).toContain(`\nopenai: error: ${openaiMessage}\n`);
     expect(res.stderr).toMatch(/^cursor: error: HTTP 401: Invalid API key — check CURSOR_ADMIN_API_KEY/m);
@@ -132,6 +133,7 @@ describe("the CLI, spawned, with faults on the wire", () => {
       "error",
       "skipped",
       "error",
+      "skipped",
     ]);
     expectNoStack(res.stderr);
   });

@@ -23,6 +23,12 @@ const ENV = {
   CURSOR_ADMIN_BASE_URL: DEAD,
   CLAUDE_ANALYTICS_API_KEY: "sk-ant-api01-analytics-input",
   CLAUDE_ANALYTICS_BASE_URL: DEAD,
+  CODEX_ANALYTICS_API_KEY: "chatgpt-admin-input",
+  CODEX_WORKSPACE_ID: "7c0a3e52-4b1d-4e8f-9a6b-2f1d0c9e8b7a",
+  CODEX_ANALYTICS_BASE_URL: DEAD,
+  COPILOT_METRICS_TOKEN: "ghp_InputTest000000000000000000000000000",
+  COPILOT_ORG: "acme",
+  COPILOT_API_BASE_URL: DEAD,
 };
 
 /** A working directory with a few awkward files in it. */
@@ -96,9 +102,9 @@ const CASES: Case[] = [
     "ai-usage: --sort must be one of requests, tokens, cost; got 'price'",
   ],
   [
-    "--platform copilot",
-    ["--platform", "copilot"],
-    "ai-usage: --platform must be one of claude, claude-enterprise, openai, cursor; got 'copilot'",
+    "--platform gemini",
+    ["--platform", "gemini"],
+    "ai-usage: --platform must be one of claude, claude-enterprise, openai, codex, cursor, copilot; got 'gemini'",
   ],
   [
     "a bad value with --verbose",

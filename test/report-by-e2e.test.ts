@@ -97,7 +97,7 @@ describe("--by against the emulators", () => {
     );
     const args = [...RANGE, "--platform", "claude,cursor", "--by", "team"];
     const report = await json(emu, args, { AI_USAGE_TEAMS: file });
-    const current = CURRENT(emu).filter((f) => f.platform !== "openai");
+    const current = CURRENT(emu).filter((f) => f.platform === "claude" || f.platform === "cursor");
     const person = sumBy(current, (f) => f.person);
     const zero = { requests: 0, tokens: 0 };
     const add = (...ps: { email: string }[]) =>

@@ -46,11 +46,61 @@ describe("--compare against the emulators", () => {
     const args = [...WINDOW, "--compare", "--store", store, "--json"];
     const first = await runCli(args, emu.env);
     expect(first.code, first.stderr).toBe(0);
-    for (const s of [emu.anthropic, emu.openai, emu.cursor]) s.requests.length = 0;
+    for (const s of [emu.anthropic, emu.openai, emu.codex, emu.cursor]) s.requests.length = 0;
     const second = await runCli(args, emu.env);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toBe(first.stdout);
-    expect([emu.anthropic, emu.openai, emu.cursor].map((s) => s.requests.length)).toEqual([0, 0, 0]);
+    // The figures are the same; platform notes are left out of the comparison (Codex says its note
+    // only when it fetched live).
+    const figures = (out: string) => {
+      const { platforms: _, ...rest } = JSON.parse(out) as Record<string, unknown>;
+      return rest;
+    };
+    expect(figures(second.stdout)).toEqual(figures(first.stdout));
+    expect([emu.anthropic, emu.openai, emu.codex, emu.cursor].map((s) => s.requests.length)).toEqual([
+      0, 0, 0, 0,
+    ]);
+  });
+});
+
+describe("--compare when a platform fails", () => {
+  it("compares only platforms that delivered this window, and says when a previous period failed", async () => {
+    // This window's Cursor requests fail (their startDate is 2026-11-01); the previous one's would not.
+    const startOfWindow = Date.parse("2026-11-01T00:00:00Z");
+    const startDate = (req: { body: unknown }) => (req.body as { startDate?: number })?.startDate ?? 0;
+    emu.cursor.inject({
+      fault: { kind: "status", status: 401 },
+      when: (req) => startDate(req) >= startOfWindow,
+    });
+    let bad: Awaited<ReturnType<typeof json>>;
+    try {
+      const res = await runCli([...RANGE, "--compare", "--by", "platform", "--json"], emu.env);
+      expect(res.code).toBe(0);
+      bad = JSON.parse(res.stdout);
+    } finally {
+      emu.cursor.clearFaults();
+    }
+    expect(bad.groups.map((g) => g.key).sort()).toEqual(["claude", "codex", "openai"]);
+    expect(bad.totals.previous!.requests).toBe(
+      PREVIOUS(emu)
+        .filter((f) => f.platform !== "cursor")
+        .reduce((s, f) => s + f.requests, 0),
+    );
+
+    // The previous window's Cursor requests fail.
+    emu.cursor.inject({
+      fault: { kind: "status", status: 401 },
+      when: (req) => startDate(req) < startOfWindow,
+    });
+    try {
+      const report = await json(emu, [...RANGE, "--compare", "--by", "platform"]);
+      expect(report.notes).toEqual([
+        "the previous period of cursor could not be read, so its change is overstated",
+      ]);
+      const cursor = report.groups.find((g) => g.key === "cursor")!;
+      expect(cursor.previous).toEqual({ requests: 0, tokens: 0, costUsd: 0 });
+    } finally {
+      emu.cursor.clearFaults();
+    }
   });
 });
 

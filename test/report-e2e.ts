@@ -77,6 +77,21 @@ export function facts(emu: EmulatorSet): Fact[] {
       tokens: result.input_tokens + result.output_tokens,
     });
   }
+  // Codex: tokens on each record's model; turns on the person-day's only model, else "codex (mixed)".
+  const codexUsers = new Map(emu.data.codex.users.map((u) => [u.userId, u]));
+  const modelsOf = new Map<string, Set<string>>();
+  for (const r of emu.data.codex.records) {
+    const key = `${r.day} ${r.userId}`;
+    modelsOf.set(key, (modelsOf.get(key) ?? new Set()).add(r.model));
+  }
+  for (const r of emu.data.codex.records) {
+    const user = codexUsers.get(r.userId);
+    const shown = user?.emailIn !== "none" ? user?.email?.toLowerCase() : undefined;
+    const models = modelsOf.get(`${r.day} ${r.userId}`)!;
+    const base = { platform: "codex", day: r.day, person: shown ?? `codex-user:${r.userId}` };
+    out.push({ ...base, model: r.model, requests: 0, tokens: r.uncached + r.cached + r.output });
+    out.push({ ...base, model: models.size === 1 ? r.model : "codex (mixed)", requests: r.turns, tokens: 0 });
+  }
   for (const e of emu.data.cursor.events) {
     if (/errored|aborted/i.test(e.kind)) continue;
     const t = e.tokenUsage;

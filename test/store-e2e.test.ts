@@ -168,11 +168,13 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     db.close();
     const rows = Object.fromEntries(stored.rows.map((r) => [String(r.platform), Number(r.n)]));
     expect(res.stdout).toBe(
-      ["claude", "claude-enterprise", "openai", "codex", "cursor"]
+      ["claude", "claude-enterprise", "openai", "codex", "cursor", "copilot"]
         .map((p) =>
           p === "claude-enterprise"
             ? `${p}: skipped: CLAUDE_ANALYTICS_API_KEY is not set\n`
-            : `${p}: fetched 7 days, ${rows[p]} rows; 0 settled days already stored\n`,
+            : p === "copilot"
+              ? `${p}: skipped: COPILOT_METRICS_TOKEN is not set\n`
+              : `${p}: fetched 7 days, ${rows[p]} rows; 0 settled days already stored\n`,
         )
         .join(""),
     );
@@ -185,11 +187,13 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     const m2 = mark(emu);
     const again = await runCli(sync, emu.env);
     expect(again.stdout).toBe(
-      ["claude", "claude-enterprise", "openai", "codex", "cursor"]
+      ["claude", "claude-enterprise", "openai", "codex", "cursor", "copilot"]
         .map((p) =>
           p === "claude-enterprise"
             ? `${p}: skipped: CLAUDE_ANALYTICS_API_KEY is not set\n`
-            : `${p}: fetched 0 days, 0 rows; 7 settled days already stored\n`,
+            : p === "copilot"
+              ? `${p}: skipped: COPILOT_METRICS_TOKEN is not set\n`
+              : `${p}: fetched 0 days, 0 rows; 7 settled days already stored\n`,
         )
         .join(""),
     );

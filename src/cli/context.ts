@@ -139,6 +139,13 @@ function checkRequiredEnv(platform: Platform, env: NodeJS.ProcessEnv): void {
     const names = oneOf.length === 1 ? oneOf[0] : `one of ${oneOf.join(", ")}`;
     throw new UsageError(`${platform.keyEnv[0]} is set but ${names} is not: ${platform.id} needs it`);
   }
+  // A platform may refuse a combination of its variables (Copilot: an org and an enterprise) here,
+  // before any fetch starts.
+  try {
+    platform.organization?.(env);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** Fetches the window for both commands: every row to `onRow` for a report, only into the store for sync. */

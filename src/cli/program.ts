@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { UsageError } from "../config/errors.ts";
 import type { RawFlags } from "../config/options.ts";
+import type { Platform } from "../platforms/types.ts";
 import { version } from "../version.ts";
 
 /** Options shared by `report` (the default command) and `sync`. */
@@ -16,6 +17,7 @@ function windowOptions<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     )
     .option("--no-store", "purely live: read nothing from and write nothing to a store")
     .option("--refresh", "re-fetch every day of the window, even settled ones")
+    .option("--activity", "add what the AI produced: lines, commits, pull requests, accepted suggestions")
     .option(
       "--demo",
       "run against built-in emulated vendor APIs with a generated organisation; needs no keys",
@@ -33,7 +35,20 @@ Exit codes:
   2    usage error: a bad flag, value, date or .env/config file (one line names it)
   130  interrupted (Ctrl-C)`;
 
-export function buildProgram(print: (text: string) => void) {
+/** What `--help` says of each platform: id, what it covers, what to set; then the base URL variables. */
+type PlatformHelp = Pick<Platform, "id" | "help" | "baseUrlEnv">;
+
+function platformHelp(platforms: readonly PlatformHelp[]): string {
+  const lines = platforms.map((p) => `  ${p.id.padEnd(28)} ${p.help}`);
+  const urls = platforms.map((p) => p.baseUrlEnv).join(", ");
+  return [...lines, `  ${"*_BASE_URL".padEnd(28)} ${urls}`].join("\n");
+}
+
+/**
+ * The commander program. `platforms` feeds the help's Environment section; the entry loads the
+ * registry (every platform's code) only when help is asked for, so a normal start stays fast.
+ */
+export function buildProgram(print: (text: string) => void, platforms: readonly PlatformHelp[] = []) {
   const program = windowOptions(
     new Command()
       .name("ai-usage")
@@ -48,7 +63,6 @@ export function buildProgram(print: (text: string) => void) {
     .option("--top <n>", "only the first n users")
     .option("--by <dim>", "what a row is: user, team, model, platform, day, week or month (default: user)")
     .option("--compare", "add the previous period of the same length and the change")
-    .option("--activity", "add what the AI produced: lines, commits, pull requests, accepted suggestions")
     // `-v` prints the version too, as many tools accept it; hidden to keep the help short.
     .addOption(new Option("-v").hideHelp())
     // The default command takes no operands: a word that is not a command is refused in
@@ -63,14 +77,12 @@ export function buildProgram(print: (text: string) => void) {
 Commands run the report unless one is named; every option means the same before or after it.
 
 Environment (also read from ./.env):
-  ANTHROPIC_ADMIN_API_KEY      Anthropic Admin API key (sk-ant-admin…)
-  OPENAI_ORG_API_KEY           OpenAI Admin API key (sk-admin-…); also OPENAI_ADMIN_KEY
-  CURSOR_ADMIN_API_KEY         Cursor team admin API key
-  *_BASE_URL                   ANTHROPIC_ADMIN_BASE_URL, OPENAI_ADMIN_BASE_URL, CURSOR_ADMIN_BASE_URL
+${platformHelp(platforms)}
   AI_USAGE_STORE               history store: an SQLite file or a postgres:// URL
   AI_USAGE_PRICES              price overrides file (default ~/.config/ai-usage/prices.json)
   AI_USAGE_ALIASES             identity aliases file (default ~/.config/ai-usage/aliases.json)
   AI_USAGE_TEAMS               teams file for --by team (default ~/.config/ai-usage/teams.json)
+  HTTPS_PROXY, NO_PROXY        a proxy for every vendor call
 ${EXIT_CODES}
 
 Examples:

@@ -21,17 +21,21 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
       aggregator.add(row);
       series?.add(row);
     });
-    // --compare: the previous window through the same sync (the store serves its settled days).
+    // --compare: the previous window through the same sync (the store serves its settled days),
+    // for the platforms that delivered this window: a failed one must not read as "−100%".
     const previous = options.compare ? previousWindow(options) : undefined;
     const notes: string[] = [];
     if (previous) {
-      const before = await syncUsage(ctx, io, previous, (row) => aggregator.addPrevious(row));
-      const failed = before.filter(
-        (o, i) => o.status.status === "error" && outcomes[i]?.status.status === "ok",
-      );
+      const ok = new Set(outcomes.filter((o) => o.status.status === "ok").map((o) => o.status.platform));
+      const platforms = ctx.platforms.filter((p) => ok.has(p.id));
+      const before =
+        platforms.length === 0
+          ? []
+          : await syncUsage({ ...ctx, platforms }, io, previous, (row) => aggregator.addPrevious(row));
+      const failed = before.filter((o) => o.status.status === "error").map((o) => o.status.platform);
       if (failed.length > 0)
         notes.push(
-          `the previous period of ${failed.map((o) => o.status.platform).join(", ")} could not be read, so its change is overstated`,
+          `the previous period of ${failed.join(", ")} could not be read, so its change is overstated`,
         );
     }
 

@@ -18,6 +18,7 @@ export async function startDemo(window: { since: string; until: string; now: Dat
     people: DEMO_PEOPLE,
     now: () => window.now,
     enterprise: true,
+    copilot: true,
   });
   return { env: set.env, close: set.close, teams: orgTeamsFile(set.org) };
 }

@@ -18,6 +18,14 @@ import {
   startCodexEmulator,
   workspaceIdFor,
 } from "./codex/index.ts";
+import {
+  type CopilotData,
+  type CopilotEmulator,
+  copilotData,
+  DEFAULT_COPILOT_TOKEN,
+  EMULATED_ORG,
+  startCopilotEmulator,
+} from "./copilot/index.ts";
 import type { CursorData } from "./cursor/data.ts";
 import {
   type CursorEmulator,
@@ -40,6 +48,7 @@ export interface EmulatorSet {
     codex: CodexData;
     cursor: CursorData;
     enterprise: SeatRecord[];
+    copilot: CopilotData;
   };
   anthropic: EmulatorServer;
   /** Claude Enterprise seats; in `env` only with the `enterprise` option. */
@@ -47,6 +56,8 @@ export interface EmulatorSet {
   openai: EmulatorServer;
   codex: EmulatorServer;
   cursor: CursorEmulator;
+  /** GitHub Copilot; in `env` only with the `copilot` option. */
+  copilot: CopilotEmulator;
   /** Keys and base URLs that point the CLI at these emulators. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -65,9 +76,18 @@ export interface EmulatorSetOptions {
   /** The generated people's email domain (default company.com). */
   domain?: string;
   /** Keys the emulators accept and the env carries, instead of the defaults (a second organisation). */
-  keys?: { anthropic?: string; openai?: string; codex?: string; cursor?: string; enterprise?: string };
+  keys?: {
+    anthropic?: string;
+    openai?: string;
+    codex?: string;
+    cursor?: string;
+    enterprise?: string;
+    copilot?: string;
+  };
   /** Put the Claude Enterprise seats emulator's key and URL in `env` (the demo does). */
   enterprise?: boolean;
+  /** Put the GitHub Copilot emulator's token, URL and organisation in `env` (the demo does). */
+  copilot?: boolean;
 }
 
 /**
@@ -92,8 +112,10 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     codex: codexData(org, range),
     cursor: cursorData(org, range),
     enterprise: enterpriseData(org, range),
+    copilot: copilotData(org, range),
   };
-  const [anthropic, openai, codex, cursor, enterprise] = await Promise.all([
+  const copilotToken = options.keys?.copilot ?? DEFAULT_COPILOT_TOKEN;
+  const [anthropic, openai, codex, cursor, enterprise, copilot] = await Promise.all([
     startAnthropicEmulator({
       records: data.anthropic,
       now: options.now,
@@ -125,6 +147,12 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
       latencyMs: options.latencyMs,
       apiKeys: [keys.enterprise],
     }),
+    startCopilotEmulator({
+      data: data.copilot,
+      now: options.now,
+      latencyMs: options.latencyMs,
+      tokens: { [copilotToken]: ["read:org", "read:enterprise"] },
+    }),
   ]);
   return {
     org,
@@ -134,6 +162,7 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     openai,
     codex,
     cursor,
+    copilot,
     env: {
       ANTHROPIC_ADMIN_API_KEY: keys.anthropic,
       ANTHROPIC_ADMIN_BASE_URL: anthropic.url,
@@ -147,6 +176,13 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
       ...(options.enterprise
         ? { CLAUDE_ANALYTICS_API_KEY: keys.enterprise, CLAUDE_ANALYTICS_BASE_URL: enterprise.url }
         : {}),
+      ...(options.copilot
+        ? {
+            COPILOT_METRICS_TOKEN: copilotToken,
+            COPILOT_API_BASE_URL: copilot.url,
+            COPILOT_ORG: EMULATED_ORG,
+          }
+        : {}),
     },
     close: async () => {
       await Promise.all([
@@ -155,6 +191,7 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
         codex.close(),
         cursor.close(),
         enterprise.close(),
+        copilot.close(),
       ]);
     },
   };

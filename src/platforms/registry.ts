@@ -2,6 +2,7 @@ import { registerKeyShape } from "../http/redact.ts";
 import { claude } from "./claude/index.ts";
 import { claudeEnterprise } from "./claude-enterprise/index.ts";
 import { codex } from "./codex/index.ts";
+import { copilot } from "./copilot/index.ts";
 import { cursor } from "./cursor/index.ts";
 import { openai } from "./openai/index.ts";
 import type { Platform } from "./types.ts";
@@ -10,7 +11,7 @@ import type { Platform } from "./types.ts";
  * Every vendor we read, in the order of the JSON `platforms` list, help and `--platform`. Adding a
  * vendor means a folder with the same file names (src/platforms/<id>/), its emulator, and a line here.
  */
-export const PLATFORMS: readonly Platform[] = [claude, claudeEnterprise, openai, codex, cursor];
+export const PLATFORMS: readonly Platform[] = [claude, claudeEnterprise, openai, codex, cursor, copilot];
 
 export const PLATFORM_IDS: readonly string[] = PLATFORMS.map((p) => p.id);
 

@@ -64,6 +64,8 @@ export interface Platform {
   keyEnv: readonly string[];
   /** Variables needed besides the key: each inner list means "one of these" (a key without it is exit 2). */
   requiredEnv?: readonly (readonly string[])[];
+  /** What this platform's numbers mean, said with every report whether or not anything was fetched. */
+  notes?(env: Readonly<Record<string, string | undefined>>): string[];
   /** A malformed setting of this platform's own (e.g. a price), as one line naming it: the CLI exits 2. */
   checkEnv?(env: Readonly<Record<string, string | undefined>>): string | undefined;
   baseUrlEnv: string;

@@ -27,6 +27,7 @@ export function oldestLiveDay(
 ): string | undefined {
   const byDays = lookback?.days ? addDays(todayUtc(now), -(lookback.days - 1)) : undefined;
   const earliest = lookback?.earliest;
-  if (byDays && earliest) return byDays > earliest ? byDays : earliest;
+  // ISO days compare as strings: the later of the two.
+  if (byDays && earliest) return [byDays, earliest].sort()[1];
   return byDays ?? earliest;
 }

@@ -84,7 +84,8 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
     toFetch = [...toFetch, ...(await daysWithoutActivity(store, source, stored))].sort();
   }
 
-  const notes: FetchNotes = { warnings: [], notes: [] };
+  // The platform's standing notes hold whether or not this run fetched anything.
+  const notes: FetchNotes = { warnings: [], notes: [...(platform.notes?.(input.env) ?? [])] };
   const client = clientFor(platform, input, apiKey, source);
   const startedAt = input.now.getTime();
   const pending = new Set(toFetch);
@@ -133,10 +134,11 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
       );
   }
   for (const warning of notes.warnings) input.log.warn(redact(warning));
-  if (status.status === "ok" && notes.notes.length > 0) {
-    status.notes = notes.notes;
+  const allNotes = [...new Set(notes.notes)];
+  if (status.status === "ok" && allNotes.length > 0) {
+    status.notes = allNotes;
     // Notes say how to read a report; `sync` (cron) prints none, so it stays quiet when all is well.
-    if (input.onRow) for (const note of notes.notes) input.log.warn(`${platform.id}: ${note}`);
+    if (input.onRow) for (const note of allNotes) input.log.warn(`${platform.id}: ${note}`);
   }
   return outcome;
 }

@@ -22,13 +22,14 @@ export const PLAN_ENV = "CLAUDE_ANALYTICS_PLAN";
 export const SEAT_BASED_NOTE =
   "seat-based plan: tokens and cost cover extra usage (usage credits) beyond the seat allowance only, not all seat usage";
 
-function notePlan(env: ClientOptions["env"], notes: FetchNotes): void {
+/** The seat-based caveat, said in every run's JSON when the user says the plan is seat-based. */
+function planNotes(env: Readonly<Record<string, string | undefined>>): string[] {
+  return env[PLAN_ENV]?.trim().toLowerCase() === "seat-based" ? [SEAT_BASED_NOTE] : [];
+}
+
+function checkPlan(env: ClientOptions["env"], notes: FetchNotes): void {
   const plan = env?.[PLAN_ENV]?.trim().toLowerCase();
-  if (!plan || plan === "usage-based") return;
-  if (plan === "seat-based") {
-    if (!notes.notes.includes(SEAT_BASED_NOTE)) notes.notes.push(SEAT_BASED_NOTE);
-    return;
-  }
+  if (!plan || plan === "usage-based" || plan === "seat-based") return;
   notes.warnings.push(
     `${PLATFORM}: ${PLAN_ENV} should be usage-based or seat-based (got ${JSON.stringify(plan.slice(0, 20))}); treated as usage-based`,
   );
@@ -45,7 +46,7 @@ export async function* fetchClaudeEnterpriseBatches(
   notes: FetchNotes,
   tuning: ClaudeEnterpriseTuning = {},
 ): AsyncGenerator<Batch> {
-  notePlan(client.env, notes);
+  checkPlan(client.env, notes);
   const { windows, skipped } = enterpriseWindows(ranges, client.now?.() ?? new Date());
   if (skipped.length > 0)
     notes.warnings.push(
@@ -111,6 +112,7 @@ export function createClaudeEnterprisePlatform(tuning: ClaudeEnterpriseTuning = 
     errorMessage,
     advice,
     organization: () => null,
+    notes: planNotes,
     fetchBatches: (client, ranges, notes) => fetchClaudeEnterpriseBatches(client, ranges, notes, tuning),
   };
 }

@@ -48,20 +48,25 @@ export async function* fetchCodexBatches(
     yield { days: window.days, rows: normalizeUsage(inside, nanosPerCredit, stats), counters };
     client.onProgress?.(++done, windows.length);
   }
-  addNotes(notes, stats, client.env?.[CREDIT_PRICE_ENV]?.trim() || undefined, outside);
+  addWarnings(notes, stats, outside);
   if (perClient.size)
     client.log?.debug(
       `codex: ${[...perClient].map(([name, turns]) => `${name.slice(6)} ${turns}`).join(", ")} turns by client`,
     );
 }
 
-function addNotes(notes: FetchNotes, stats: NormalizeStats, price: string | undefined, outside: number) {
+/** The standing note: what Codex requests and costs are (JSON `platforms[].notes`, stderr). */
+export function codexNotes(env: Readonly<Record<string, string | undefined>>): string[] {
+  const price = env[CREDIT_PRICE_ENV]?.trim();
   const rate = price
     ? `$${price} a credit (${CREDIT_PRICE_ENV})`
     : `$${DEFAULT_CREDIT_USD} a credit, the list-price equivalent (set ${CREDIT_PRICE_ENV} to your contract price)`;
-  notes.notes.push(
+  return [
     `requests are Codex turns (a prompt and the agent's work on it), not model calls; cost is estimated at ${rate} unless the API estimates it`,
-  );
+  ];
+}
+
+function addWarnings(notes: FetchNotes, stats: NormalizeStats, outside: number) {
   if (stats.tokensMissing)
     notes.warnings.push(
       `codex: ${stats.tokensMissing} person-day(s) came without token counts (not reported; shown as 0 tokens)`,
@@ -88,6 +93,7 @@ export const codex: Platform = {
   keyEnv: [KEY_ENV],
   requiredEnv: [[WORKSPACE_ENV]],
   checkEnv: creditPriceProblem,
+  notes: codexNotes,
   baseUrlEnv: "CODEX_ANALYTICS_BASE_URL",
   defaultBaseUrl: "https://api.chatgpt.com",
   settledAfter: (day) => dayStartMs(day) + DAY_MS + SETTLE_MS,

@@ -23,7 +23,7 @@ h2{font-size:1.1rem;margin:28px 0 10px}
 .status{background:var(--card);border:1px solid var(--line);border-radius:999px;padding:3px 12px;font-size:.88rem;overflow-wrap:anywhere}
 .status .dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:6px;background:var(--prev)}
 .status.ok .dot{background:var(--c2)}.status.error .dot{background:var(--c5)}
-.status .state,.status .detail{color:var(--muted)}.status.error{border-color:var(--bad-line)}
+.status .state,.status .detail{color:var(--muted)}.status .more{text-decoration:underline dotted}.status.error{border-color:var(--bad-line)}
 .totals{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin:12px 0}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px;margin:0}
 .stat .label{color:var(--muted);font-size:.85rem}.stat .value{font-size:1.5rem;font-weight:650;font-variant-numeric:tabular-nums}

@@ -50,11 +50,16 @@ export function banner(view: View): string {
 
 const words = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 
+/** Counters shown in a platform's chip; the rest are named on hover, so a chip stays one short line. */
+const SHOWN_COUNTERS = 2;
+
 function statusItem(view: View, p: PlatformStatus): string {
-  const extra = Object.entries(p.counters ?? {})
+  const counters = Object.entries(p.counters ?? {})
     .filter(([, v]) => v !== 0)
-    .map(([k, v]) => `${formatRequests(v)} ${esc(words(k))}`)
-    .join(", ");
+    .map(([k, v]) => `${formatRequests(v)} ${words(k)}`);
+  let extra = counters.slice(0, SHOWN_COUNTERS).map(esc).join(", ");
+  if (counters.length > SHOWN_COUNTERS)
+    extra += ` <span class="more" title="${esc(counters.join(", "))}">and ${counters.length - SHOWN_COUNTERS} more</span>`;
   const detail = [p.message ? esc(p.message) : "", extra].filter(Boolean).join("; ");
   return `<li class="status ${p.status}" data-platform="${esc(p.platform)}" data-status="${p.status}"><span class="dot"></span><strong>${esc(labelOf(view, p.platform))}</strong> <span class="state">${p.status}</span>${detail ? ` <span class="detail">${detail}</span>` : ""}</li>`;
 }

@@ -37,13 +37,16 @@ const W = 600;
 export const colourClass = (slot: number) => (slot < 0 ? "cprev" : `c${slot % 8}`);
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
-/** Axis steps of 1, 2 or 5 times a power of ten, about four to a chart. */
+/**
+ * Axis steps of 1, 2 or 5 times a power of ten, about four to a chart, and never below 1: every figure
+ * charted is a whole number (requests, tokens, nano-dollars).
+ */
 export function niceStep(max: number): number {
   if (max <= 0) return 1;
   const rough = max / 4;
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough)!;
-  return Math.max(step, Number.MIN_VALUE);
+  return Math.max(1, step);
 }
 
 function seriesGroups(pieces: Array<{ seg: Segment; shape: string }>): string {
