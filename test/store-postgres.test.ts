@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { UsageError } from "../src/config/errors.ts";
 import { openStore, type Source, type Store, StoreError } from "../src/store/index.ts";
 import { openPostgresStore } from "../src/store/postgres/index.ts";
@@ -53,7 +53,9 @@ const failure = (p: Promise<unknown>) =>
 describe("postgres store: reading the URL (no server needed)", () => {
   const env = {};
   it("maps libpq's sslmode to TLS options, reading sslrootcert; prefer by default", () => {
-    const ca = join(mkdtempSync(join(tmpdir(), "ai-usage-pg-url-")), "root.pem");
+    const dir = mkdtempSync(join(tmpdir(), "ai-usage-pg-url-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const ca = join(dir, "root.pem");
     writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nnot checked here\n-----END CERTIFICATE-----\n");
     const ssl = (q: string, e: NodeJS.ProcessEnv = env) =>
       parsePgUrl(`postgres://u@db.example/x${q}`, e).options.ssl;
