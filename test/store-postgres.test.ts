@@ -118,7 +118,8 @@ describe.skipIf(!hasPg)("postgres store: connecting", () => {
         /database "no_such_db" does not exist/,
       ],
       [`postgres://u:${wrong}@127.0.0.1:1/x`, /connection refused/],
-      [`postgres://postgres@127.0.0.1:${pg.port}/${db}?sslmode=require`, /TLS failed/],
+      // A self-signed certificate, and no root certificate to check it against.
+      [`postgres://postgres@localhost:${pg.port}/${db}?sslmode=verify-full`, /TLS failed/],
       [
         `postgres://postgres@127.0.0.1:${pg.port}/${db}?sslmode=sometimes`,
         /sslmode "sometimes" is not one of/,
@@ -134,6 +135,33 @@ describe.skipIf(!hasPg)("postgres store: connecting", () => {
       expect(err.message).not.toContain("\n");
       expect(err.message).not.toContain(wrong);
     }
+  });
+
+  it("connects over TLS as sslmode says: require, verify-ca, verify-full with sslrootcert", async ({
+    skip,
+  }) => {
+    if (!pg.tlsCert) skip("no openssl to make a certificate");
+    const db = dbOf(await pg.createDatabase());
+    const root = encodeURIComponent(pg.tlsCert!);
+    const at = (host: string, q: string) => `postgres://postgres@${host}:${pg.port}/${db}?${q}`;
+    for (const url of [
+      at("127.0.0.1", "sslmode=require"),
+      at("127.0.0.1", `sslmode=verify-ca&sslrootcert=${root}`),
+      at("localhost", `sslmode=verify-full&sslrootcert=${root}`),
+    ]) {
+      const store = await openStore(url);
+      const sql = pg.admin(db);
+      // The server's view of this session: encrypted.
+      const ssl =
+        await sql`SELECT bool_and(s.ssl) AS on FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+        WHERE a.application_name = 'ai-usage'`;
+      expect(ssl[0]!.on, url).toBe(true);
+      await store.close();
+    }
+    // The certificate names localhost, not 127.0.0.1: verify-full refuses, verify-ca (above) did not.
+    const mismatch = await failure(openStore(at("127.0.0.1", `sslmode=verify-full&sslrootcert=${root}`)));
+    expect(mismatch).toBeInstanceOf(UsageError);
+    expect(mismatch.message).toMatch(/TLS failed/);
   });
 
   it("takes what the URL lacks from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE", async () => {
