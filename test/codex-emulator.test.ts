@@ -256,6 +256,27 @@ describe("codex emulator: rows", () => {
 });
 
 describe("codex emulator: injected faults", () => {
+  it("faults given at start: a 429 without Retry-After, then a 500, then normal answers", async () => {
+    await start({
+      faults: [
+        { path: "/usage", times: 1, fault: rateLimitFault() },
+        { path: "/usage", times: 1, fault: serverErrorFault(500) },
+      ],
+    });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get(`${BASE}/usage`, week)).status);
+    expect(statuses).toEqual([429, 500, 200]);
+  });
+
+  it("code_attribution on per-user rows unless switched off", async () => {
+    await start();
+    const rows = await all(week);
+    expect(rows.every((r) => r.code_attribution.lines_added >= r.code_attribution.lines_removed)).toBe(true);
+    await server!.close();
+    await start({ blocks: { codeAttribution: false } });
+    expect((await all(week)).some((r) => "code_attribution" in r)).toBe(false);
+  });
+
   it("429 with and without Retry-After, then 503, in the host's error shape", async () => {
     await start();
     server!.inject({ path: "/usage", times: 1, fault: rateLimitFault(2) });

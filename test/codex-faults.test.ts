@@ -173,7 +173,7 @@ describe("codex faults", () => {
     });
     const { notes } = await collect(clientFor(server!.url), [RANGE]);
     expect(moved).toBe(1);
-    expect(notes.warnings).toContain("codex: ignored 1 row(s) dated outside the requested days");
+    expect(notes.warnings).toContain("codex: ignored 1 row dated outside the requested days");
   });
 
   it("works behind a proxy path prefix", async () => {

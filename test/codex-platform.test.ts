@@ -222,7 +222,7 @@ describe("codex platform: optional blocks", () => {
     expect(rows.every((r) => r.inputTokens + r.cacheReadTokens + r.outputTokens === 0)).toBe(true);
     const personDays = sumRecords(DATA.records, byPersonDay()).size;
     expect(notes.warnings).toEqual([
-      `codex: ${personDays} person-day(s) came without token counts (not reported; shown as 0 tokens)`,
+      `codex: ${personDays} person-days came without token counts (not reported; shown as 0 tokens)`,
     ]);
     expect(rows.reduce((n, r) => n + r.requests, 0)).toBe(DATA.records.reduce((n, r) => n + r.turns, 0));
     expect(rows.reduce((n, r) => n + r.costNanos, 0)).toBe(

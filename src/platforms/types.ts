@@ -78,6 +78,8 @@ export interface Platform {
   lookback?: { days?: number; earliest?: string };
   /** What `onProgress` counts ("days", "pages", "windows"). */
   progressUnit: string;
+  /** How this platform's cost is estimated, for the `~` footnote (only platforms that estimate). */
+  estimate?: string;
   /** One line for `--help`: what it covers and what to set. */
   help: string;
   /** Pulls the vendor's message out of an error body. */

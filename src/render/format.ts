@@ -1,4 +1,5 @@
-import type { Report } from "../report/report.ts";
+import { PLATFORMS } from "../platforms/registry.ts";
+import { type Report, reportRows } from "../report/report.ts";
 import { formatUsd, NANOS_PER_DOLLAR } from "../usage/money.ts";
 
 /** Shared number formatting for the human formats (table, markdown). */
@@ -80,6 +81,19 @@ export const NOT_COUNTED = "— not counted";
 
 /** The footnote under a table or Markdown report whose costs include estimates. */
 export const ESTIMATE_FOOTNOTE = "~ estimated from list prices (OpenAI reports no per-user cost)";
+
+/**
+ * What `~` means in this report: each platform with an estimated cost says how it estimates
+ * (`estimate` in its descriptor). With OpenAI alone it is the classic line above.
+ */
+export function estimateFootnote(report: Report): string {
+  const ids = new Set<string>();
+  for (const row of reportRows(report))
+    for (const p of row.platforms) if (p.costEstimated) ids.add(p.platform);
+  const reasons = PLATFORMS.filter((p) => ids.has(p.id) && p.estimate).map((p) => p.estimate!);
+  if (reasons.length === 0 || (ids.size === 1 && ids.has("openai"))) return ESTIMATE_FOOTNOTE;
+  return `~ estimated: ${reasons.join("; ")}`;
+}
 
 /** `1 day`, `3 days`, `0 rows`: a count with its noun in the right number. */
 export function count(n: number, singular: string, plural = `${singular}s`): string {

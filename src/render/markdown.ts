@@ -2,7 +2,7 @@ import { platformLabel } from "../platforms/registry.ts";
 import { type Report, reportRows, type Totals } from "../report/report.ts";
 import { extraCells, extraHeaders, firstColumn, footnotes } from "./extras.ts";
 import {
-  ESTIMATE_FOOTNOTE,
+  estimateFootnote,
   failedPlatforms,
   formatCost,
   formatRequests,
@@ -66,7 +66,7 @@ export function renderMarkdown(report: Report): string {
       lines.push(row(["", label, ...numbers(p), ...extraCells(report, u, p.activity ?? null), ""]));
     }
   }
-  if (estimated) lines.push("", ESTIMATE_FOOTNOTE);
+  if (estimated) lines.push("", markdownCell(estimateFootnote(report)));
   for (const note of footnotes(report)) lines.push("", markdownCell(note));
   lines.push(...failures(report));
   return `${lines.join("\n")}\n`;

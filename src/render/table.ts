@@ -3,7 +3,7 @@ import { platformLabel } from "../platforms/registry.ts";
 import { type Report, type ReportRow, reportRows } from "../report/report.ts";
 import { extraCells, extraHeaders, firstColumn, footnotes } from "./extras.ts";
 import {
-  ESTIMATE_FOOTNOTE,
+  estimateFootnote,
   failedPlatforms,
   formatCost,
   formatRequests,
@@ -176,7 +176,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
   });
   out.push(heavy);
   if (rows.some((r) => r.cost.startsWith("~"))) {
-    for (const l of wrapTokens(ESTIMATE_FOOTNOTE.split(" "), width)) out.push(c.dim(l));
+    for (const l of wrapTokens(estimateFootnote(report).split(" "), width)) out.push(c.dim(l));
   }
   for (const note of footnotes(report))
     for (const l of wrapTokens(cleanForTerminal(note).split(" "), width)) out.push(c.dim(l));

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type EmulatorServer, type Fault, startServer } from "../server.ts";
+import { type EmulatorServer, type Fault, type FaultRule, startServer } from "../server.ts";
 import type { CodexRecord, CodexUser } from "./data.ts";
 import { codexHandler } from "./routes.ts";
 import type { Blocks } from "./usage.ts";
@@ -36,6 +36,8 @@ export interface CodexEmulatorOptions {
   unsettled?: boolean;
   now?: () => Date;
   latencyMs?: number;
+  /** Faults from the start (429 with or without Retry-After, 500/503…); off by default. */
+  faults?: FaultRule[];
 }
 
 const ALL_BLOCKS: Blocks = {
@@ -45,12 +47,13 @@ const ALL_BLOCKS: Blocks = {
   modelTokens: true,
   emails: true,
   moneyAsStrings: false,
+  codeAttribution: true,
 };
 
 /** The Codex Analytics API (`/v1/analytics/codex/workspaces/{id}/…`) on 127.0.0.1 with a random port. */
-export function startCodexEmulator(options: CodexEmulatorOptions): Promise<EmulatorServer> {
+export async function startCodexEmulator(options: CodexEmulatorOptions): Promise<EmulatorServer> {
   const overage = options.overageUsdPerCredit;
-  return startServer({
+  const server = await startServer({
     handler: codexHandler({
       records: options.records,
       users: new Map(options.users.map((u) => [u.userId, u])),
@@ -69,6 +72,8 @@ export function startCodexEmulator(options: CodexEmulatorOptions): Promise<Emula
     commonHeaders: () => ({ "x-request-id": `req_${Math.random().toString(16).slice(2, 18)}` }),
     latencyMs: options.latencyMs,
   });
+  for (const rule of options.faults ?? []) server.inject(rule);
+  return server;
 }
 
 function defaultMessage(status: number): string {

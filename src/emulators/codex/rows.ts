@@ -106,6 +106,12 @@ function usageRow(list: CodexRecord[], start: number, w: Window, state: UsageSta
         ...(b.modelTokens ? tokens(m) : {}),
       };
     });
+  // Lines follow the output: about one line added per 40 output tokens, a quarter as many removed.
+  if (b.codeAttribution && user)
+    row.code_attribution = {
+      lines_added: Math.round(s.output / 40),
+      lines_removed: Math.round(s.output / 160),
+    };
   return row;
 }
 

@@ -16,6 +16,8 @@ export interface Blocks {
   emails: boolean;
   /** Dollar fields as decimal strings, as the internal backend types them. */
   moneyAsStrings: boolean;
+  /** `code_attribution` (lines added and removed) on per-user rows. */
+  codeAttribution: boolean;
 }
 
 export interface UsageState {

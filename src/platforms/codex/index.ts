@@ -66,20 +66,25 @@ export function codexNotes(env: Readonly<Record<string, string | undefined>>): s
   ];
 }
 
+const personDays = (n: number) => `${n} ${n === 1 ? "person-day" : "person-days"}`;
+
 function addWarnings(notes: FetchNotes, stats: NormalizeStats, outside: number) {
   if (stats.tokensMissing)
     notes.warnings.push(
-      `codex: ${stats.tokensMissing} person-day(s) came without token counts (not reported; shown as 0 tokens)`,
+      `codex: ${personDays(stats.tokensMissing)} came without token counts (not reported; shown as 0 tokens)`,
     );
   if (stats.totalMismatch)
     notes.warnings.push(
-      `codex: ${stats.totalMismatch} person-day(s) have text_total_tokens different from input + cached + output`,
+      `codex: ${personDays(stats.totalMismatch)} report a text_total_tokens different from input + cached + output`,
     );
   if (stats.modelsExceedTotals)
     notes.warnings.push(
-      `codex: ${stats.modelsExceedTotals} person-day(s) list more per model than in their totals; the per-model figures are used`,
+      `codex: ${personDays(stats.modelsExceedTotals)} list more per model than in their totals; the per-model figures are used`,
     );
-  if (outside) notes.warnings.push(`codex: ignored ${outside} row(s) dated outside the requested days`);
+  if (outside)
+    notes.warnings.push(
+      `codex: ignored ${outside} ${outside === 1 ? "row" : "rows"} dated outside the requested days`,
+    );
 }
 
 const KEY_ADVICE =
@@ -99,6 +104,7 @@ export const codex: Platform = {
   settledAfter: (day) => dayStartMs(day) + DAY_MS + SETTLE_MS,
   lookback: { days: LOOKBACK_DAYS },
   progressUnit: "windows",
+  estimate: "Codex from credits × AI_USAGE_CODEX_CREDIT_USD (or its own estimate)",
   help: `Codex on ChatGPT Enterprise/Edu seats (Codex Analytics API): set ${KEY_ENV} and ${WORKSPACE_ENV}`,
   errorMessage: codexErrorMessage,
   advice(status) {

@@ -135,6 +135,7 @@ export const copilot: Platform = {
   settledAfter: (day) => dayStartMs(day) + DAY_MS + SETTLE_DAYS * DAY_MS,
   lookback: { days: 365, earliest: ENTERPRISE_REPORTS_START },
   progressUnit: "days",
+  estimate: "Copilot from AI credits × $0.01",
   help: "GitHub Copilot usage-metrics reports, per user per day: COPILOT_METRICS_TOKEN and COPILOT_ORG or COPILOT_ENTERPRISE",
   errorMessage: githubMessage,
   advice,

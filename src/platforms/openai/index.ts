@@ -68,6 +68,7 @@ export const openai = {
   keyShape: /\b(?:sk-admin-[\w*.-]*[\w*]|sk-proj-[\w*.-]*[\w*]|sk-[\w*]{3,}(?:[\w*.-]*[\w*])?)/g,
   settledAfter: (day) => dayStartMs(day) + DAY_MS + 48 * 3_600_000,
   progressUnit: "slices",
+  estimate: "OpenAI from list prices (it reports no per-user cost)",
   help: "OpenAI API-key usage: OPENAI_ORG_API_KEY or OPENAI_ADMIN_KEY (an Admin key, sk-admin-…)",
   errorMessage,
   advice: (status) =>

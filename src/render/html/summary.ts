@@ -1,6 +1,6 @@
 import type { PlatformStatus } from "../../report/report.ts";
 import type { Activity } from "../../usage/types.ts";
-import { ESTIMATE_FOOTNOTE, formatCost, formatRequests, formatTokens } from "../format.ts";
+import { estimateFootnote, formatCost, formatRequests, formatTokens } from "../format.ts";
 import { esc } from "./escape.ts";
 import { previousMetric, type View } from "./model.ts";
 
@@ -98,7 +98,7 @@ export function totals(view: View): string {
 export function notes(view: View): string {
   const out: string[] = view.notes.map(esc);
   const estimated = view.report.totals.costEstimated || view.rows.some((r) => r.costEstimated);
-  if (estimated) out.push(esc(ESTIMATE_FOOTNOTE));
+  if (estimated) out.push(esc(estimateFootnote(view.report)));
   if (view.report.unpricedModels.length > 0)
     out.push(
       `No list price for ${view.report.unpricedModels.map(esc).join(", ")}: their estimated cost counts as $0.`,
