@@ -5,6 +5,7 @@ import { LATENCY_MS } from "./cold.ts";
 import type { MillionResult } from "./million.ts";
 import type { StartupResult } from "./startup.ts";
 import { type Machine, mark, ratio, seconds, TARGETS } from "./stats.ts";
+import { type StoreResult, storeSection } from "./store.ts";
 
 export interface Results {
   machine: Machine;
@@ -16,6 +17,7 @@ export interface Results {
   million?: MillionResult;
   breakdown?: Breakdown;
   startup?: StartupResult;
+  store?: StoreResult;
 }
 
 const PLATFORMS = ["claude", "openai", "cursor"] as const;
@@ -132,6 +134,7 @@ export function renderResults(res: Results): string {
   if (worst) out.push(...coldSection(res, req));
   if (res.million) out.push(...millionSection(res.million, res.breakdown));
   if (res.startup) out.push(...startupSection(res.startup));
+  if (res.store) out.push(...storeSection(res.store));
   out.push(...analysis(res));
   return `${out.join("\n")}\n`;
 }

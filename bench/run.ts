@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds dist/, then measures request counts, cold wall time, a million Cursor
  * events and start-up, and writes bench/RESULTS.md. Flags: --runs N (default 3), --full (Cursor
- * at its real 60/min in every CLI run: about ten minutes more), --only cold,million,startup,
+ * at its real 60/min in every CLI run: about ten minutes more), --only cold,million,startup,store,
  * --out PATH.
  */
 import { spawnSync } from "node:child_process";
@@ -15,6 +15,7 @@ import { millionEvents } from "./million.ts";
 import { type Results, renderResults } from "./results.ts";
 import { startup } from "./startup.ts";
 import { machine, say } from "./stats.ts";
+import { storeTimings } from "./store.ts";
 
 const CONFIGS: ColdConfig[] = [10, 200, 2000].flatMap((people) => [30, 90].map((days) => ({ people, days })));
 /** Cursor's 60-s rate-limit window is divided by this where it would otherwise take minutes. */
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs must be a positive integer");
-  const only = new Set((values.only ?? "cold,million,startup").split(","));
+  const only = new Set((values.only ?? "cold,million,startup,store").split(","));
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
 
   const started = performance.now();
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     results.million = await millionEvents(runs);
     results.breakdown = await cursorBreakdown();
   }
+  if (only.has("store")) results.store = await storeTimings(runs);
   results.totalMs = performance.now() - started;
   writeFileSync(values.out, renderResults(results));
   // Aligns the tables the way `npm run lint` expects, so the committed file stays clean.

@@ -1,11 +1,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import {
+  chmodSync,
   chownSync,
   existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { createServer } from "node:net";
@@ -44,6 +46,8 @@ export const NO_PG =
 
 export interface PgServer {
   port: number;
+  /** The server's self-signed certificate (CN and SAN `localhost`), or null when openssl is missing. */
+  tlsCert: string | null;
   /** A trusted superuser URL for `database` (default `postgres`). */
   url(database?: string): string;
   /** A new empty database; returns its URL. */
@@ -96,6 +100,42 @@ export async function startPg(): Promise<PgServer> {
     `${lines.join("\n")}\n# initdb's defaults, unused:\n${hba.replace(/^/gm, "# ")}`,
   );
 
+  // TLS with a self-signed certificate for `localhost`, so sslmode can be tested for real. The
+  // server still accepts connections without TLS (sslmode=disable, as most tests use).
+  let tlsCert: string | null = null;
+  let tlsOptions = "";
+  const openssl = spawnSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost",
+      "-keyout",
+      join(data, "server.key"),
+      "-out",
+      join(data, "server.crt"),
+    ],
+    { stdio: "ignore" },
+  );
+  if (openssl.status === 0) {
+    tlsCert = join(dir, "root.crt");
+    writeFileSync(tlsCert, readFileSync(join(data, "server.crt")));
+    if (isRoot) {
+      const owner = statSync(data);
+      for (const f of ["server.key", "server.crt"]) chownSync(join(data, f), owner.uid, owner.gid);
+    }
+    chmodSync(join(data, "server.key"), 0o600);
+    tlsOptions = " -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key";
+  }
+
   let port = 0;
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
@@ -107,7 +147,7 @@ export async function startPg(): Promise<PgServer> {
         join(dir, "log"),
         "-w",
         "-o",
-        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off${tlsOptions}`,
         "start",
       ]);
       break;
@@ -128,6 +168,7 @@ export async function startPg(): Promise<PgServer> {
   await root.unsafe(`CREATE ROLE ${SECRET_ROLE} LOGIN SUPERUSER PASSWORD '${SECRET_PASSWORD}'`);
   return {
     port,
+    tlsCert,
     url,
     admin,
     async createDatabase() {

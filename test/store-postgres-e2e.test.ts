@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmulatorSet } from "../src/emulators/index.ts";
 import { daysBetween } from "../src/usage/days.ts";
-import { type ReportJson, runCli, tempDir } from "./cli.ts";
+import { type ReportJson, type RunOptions, runCli, tempDir } from "./cli.ts";
 import { expectedSums } from "./matrix.ts";
 import { NO_PG, type PgServer, pgBinDir, SECRET_PASSWORD, SECRET_ROLE, startPg } from "./pg-server.ts";
 import {
@@ -34,6 +34,12 @@ afterAll(async () => {
 });
 
 const OLD = ["--since", "2026-11-01", "--until", "2026-11-07"];
+/** The store is what is tested: the three platforms whose emulators these scenarios were written for. */
+const withPlatforms = (args: string[]) =>
+  args.includes("--platform") || args[0] === "store" ? args : [...args, "--platform", "claude,openai,cursor"];
+const cli = (args: string[], env: Record<string, string>, options?: RunOptions) =>
+  runCli(withPlatforms(args), env, options);
+const report = (args: string[], env: Record<string, string>) => reportJson(withPlatforms(args), env);
 const dbOf = (url: string) => new URL(url).pathname.slice(1);
 /** A new database, reached as the password-protected role. */
 async function secretDb(): Promise<string> {
@@ -78,8 +84,8 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
   it("cold, warm with no requests, a longer window, --refresh: exact, nothing twice, no password shown", async () => {
     const emu = await emulators();
     const store = await secretDb();
-    const live = await reportJson([...OLD, "--no-store"], emu.env);
-    const cold = await reportJson([...OLD, "--store", store, "--verbose"], emu.env);
+    const live = await report([...OLD, "--no-store"], emu.env);
+    const cold = await report([...OLD, "--store", store, "--verbose"], emu.env);
     expect(cold.stdout).toBe(live.stdout);
     noSecret(cold.stdout + cold.stderr);
     const json = JSON.parse(cold.stdout) as ReportJson;
@@ -92,20 +98,20 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
     );
 
     const warm = mark(emu);
-    const again = await reportJson([...OLD, "--verbose"], { ...emu.env, AI_USAGE_STORE: store });
+    const again = await report([...OLD, "--verbose"], { ...emu.env, AI_USAGE_STORE: store });
     expect(warm.counts()).toEqual(noRequests);
     expect(again.stdout).toBe(live.stdout);
     noSecret(again.stderr);
 
     const longer = ["--since", "2026-11-01", "--until", "2026-11-10"];
     const ext = mark(emu);
-    const extended = await reportJson([...longer, "--store", store], emu.env);
+    const extended = await report([...longer, "--store", store], emu.env);
     expect(ext.claudeDays()).toEqual(daysBetween("2026-11-08", "2026-11-10"));
     expect(ext.openaiRanges()).toEqual([["2026-11-08", "2026-11-11"]]);
-    expect(extended.stdout).toBe((await reportJson([...longer, "--no-store"], emu.env)).stdout);
+    expect(extended.stdout).toBe((await report([...longer, "--no-store"], emu.env)).stdout);
 
     const re = mark(emu);
-    const refreshed = await reportJson([...longer, "--refresh", "--store", store], emu.env);
+    const refreshed = await report([...longer, "--refresh", "--store", store], emu.env);
     expect(re.claudeDays()).toEqual(daysBetween("2026-11-01", "2026-11-10"));
     expect(refreshed.stdout).toBe(extended.stdout);
     expect(await consistent(store)).toEqual([]);
@@ -115,9 +121,9 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
   it("--no-store never connects; a store that cannot be reached is one line, exit 2, without the password", async () => {
     const emu = await emulators();
     const dead = `postgres://someone:${encodeURIComponent(SECRET_PASSWORD)}@127.0.0.1:1/nowhere`;
-    const live = await runCli([...OLD, "--no-store", "--json"], { ...emu.env, AI_USAGE_STORE: dead });
+    const live = await cli([...OLD, "--no-store", "--json"], { ...emu.env, AI_USAGE_STORE: dead });
     expect(live.code).toBe(0);
-    const refused = await runCli([...OLD, "--json", "--verbose"], { ...emu.env, AI_USAGE_STORE: dead });
+    const refused = await cli([...OLD, "--json", "--verbose"], { ...emu.env, AI_USAGE_STORE: dead });
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe("");
     expect(refused.stderr).toMatch(/connection refused/);
@@ -129,7 +135,7 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
     ).toHaveLength(1);
     noSecret(refused.stderr);
     const wrong = await secretDb();
-    const bad = await runCli(
+    const bad = await cli(
       [...OLD, "--store", wrong.replace(encodeURIComponent(SECRET_PASSWORD), "not-it-123")],
       emu.env,
     );
@@ -143,16 +149,16 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
     const store = await secretDb();
     const window = ["--days", "14", "--store", store];
     const runs = await Promise.all([
-      runCli(["sync", ...window], emu.env),
-      runCli(["sync", "--refresh", ...window], emu.env),
-      runCli([...window, "--json"], emu.env),
-      runCli([...window, "--refresh", "--json"], emu.env),
+      cli(["sync", ...window], emu.env),
+      cli(["sync", "--refresh", ...window], emu.env),
+      cli([...window, "--json"], emu.env),
+      cli([...window, "--refresh", "--json"], emu.env),
     ]);
     for (const r of runs) expect(r, r.stderr).toMatchObject({ code: 0 });
-    const live = await reportJson(["--days", "14", "--no-store"], emu.env);
+    const live = await report(["--days", "14", "--no-store"], emu.env);
     expect(runs[2]!.stdout).toBe(live.stdout);
     expect(runs[3]!.stdout).toBe(live.stdout);
-    expect((await reportJson(window, emu.env)).stdout).toBe(live.stdout);
+    expect((await report(window, emu.env)).stdout).toBe(live.stdout);
     expect(await consistent(store)).toEqual([]);
   });
 
@@ -163,9 +169,9 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
     // Cursor left out: the killed run's requests count against its rate limit for a minute.
     const window = ["--since", "2026-09-26", "--until", "2026-11-20", "--platform", "claude,openai"];
     const all = daysBetween("2026-09-26", "2026-11-20");
-    const live = await reportJson([...window, "--no-store"], emu.env);
+    const live = await report([...window, "--no-store"], emu.env);
     const m = mark(emu);
-    const res = await runCli(["sync", ...window, "--store", store], emu.env, {
+    const res = await cli(["sync", ...window, "--store", store], emu.env, {
       onSpawn: (child) => {
         const poll = setInterval(() => {
           if (child.exitCode !== null || child.signalCode !== null) clearInterval(poll);
@@ -186,7 +192,7 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
     expect(kept.length).toBeLessThan(all.length);
 
     const next = mark(emu);
-    const after = await reportJson([...window, "--store", store], emu.env);
+    const after = await report([...window, "--store", store], emu.env);
     expect(next.claudeDays()).toEqual(all.filter((d) => !kept.includes(d)));
     expect(after.stdout).toBe(live.stdout);
     expect(await consistent(store)).toEqual([]);
@@ -227,8 +233,9 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
         [b, "b.example"],
       ] as [EmulatorSet, string][]) {
         const m = mark(emu);
-        const json = JSON.parse((await reportJson(window, emu.env)).stdout) as ReportJson;
-        expect(sums(json)).toEqual(expectedSums(emu.data));
+        const json = JSON.parse((await report(window, emu.env)).stdout) as ReportJson;
+        const want = expectedSums(emu.data);
+        expect(sums(json)).toEqual({ claude: want.claude, openai: want.openai, cursor: want.cursor });
         expect(
           new Set(json.users.map((u) => u.user.split("@")[1]).filter((d) => d?.endsWith(".example"))),
         ).toEqual(new Set([domain]));
@@ -242,21 +249,21 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
   it("store copy moves an SQLite history into PostgreSQL and back, idempotently", async () => {
     const emu = await emulators();
     const file = join(tempDir(), "history.db");
-    const first = await reportJson([...OLD, "--store", file], emu.env);
+    const first = await report([...OLD, "--store", file], emu.env);
     const store = await secretDb();
     const copy = await runCli(["store", "copy", file, store], {});
     expect(copy.code, copy.stderr).toBe(0);
     expect(copy.stdout).toMatch(/^claude \S+: copied 7 day\(s\), \d+ row\(s\)$/m);
     noSecret(copy.stdout + copy.stderr);
     const m = mark(emu);
-    expect((await reportJson([...OLD, "--store", store], emu.env)).stdout).toBe(first.stdout);
+    expect((await report([...OLD, "--store", store], emu.env)).stdout).toBe(first.stdout);
     expect(m.counts()).toEqual(noRequests);
 
     const twice = await runCli(["store", "copy", file, store], {});
     expect(twice.stdout).toMatch(/^claude \S+: copied 0 day\(s\), 0 row\(s\); 7 day\(s\) kept/m);
     const back = join(tempDir(), "back.db");
     expect((await runCli(["store", "copy", store, back], {})).code).toBe(0);
-    expect((await reportJson([...OLD, "--store", back], emu.env)).stdout).toBe(first.stdout);
+    expect((await report([...OLD, "--store", back], emu.env)).stdout).toBe(first.stdout);
     expect(m.counts()).toEqual(noRequests);
     expect(await consistent(store)).toEqual([]);
 

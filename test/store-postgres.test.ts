@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { UsageError } from "../src/config/errors.ts";
 import { openStore, type Source, type Store, StoreError } from "../src/store/index.ts";
 import { openPostgresStore } from "../src/store/postgres/index.ts";
@@ -47,6 +50,44 @@ const failure = (p: Promise<unknown>) =>
     (e: unknown) => e as Error,
   );
 
+describe("postgres store: reading the URL (no server needed)", () => {
+  const env = {};
+  it("maps libpq's sslmode to TLS options, reading sslrootcert; prefer by default", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ai-usage-pg-url-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const ca = join(dir, "root.pem");
+    writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nnot checked here\n-----END CERTIFICATE-----\n");
+    const ssl = (q: string, e: NodeJS.ProcessEnv = env) =>
+      parsePgUrl(`postgres://u@db.example/x${q}`, e).options.ssl;
+    expect(ssl("")).toBe("prefer");
+    expect(ssl("?sslmode=disable")).toBe(false);
+    expect(ssl("?sslmode=require")).toBe("require");
+    expect(ssl("", { PGSSLMODE: "require" })).toBe("require");
+    expect(ssl(`?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca)}`)).toMatchObject({
+      rejectUnauthorized: true,
+      ca: expect.stringContaining("BEGIN CERTIFICATE"),
+    });
+    const verifyCa = ssl(`?sslmode=verify-ca&sslrootcert=${encodeURIComponent(ca)}`) as {
+      checkServerIdentity?: unknown;
+    };
+    expect(verifyCa).toMatchObject({ rejectUnauthorized: true });
+    expect(typeof verifyCa.checkServerIdentity).toBe("function");
+    expect(() => ssl("?sslmode=verify-full&sslrootcert=/no/such.pem")).toThrow(
+      /cannot read sslrootcert \/no\/such.pem/,
+    );
+  });
+
+  it("shows user, host, port and database, never the password; a socket directory as host", () => {
+    const t = parsePgUrl("postgresql://alice:s3cr%40t@db.example:6543/usage?application_name=cron", env);
+    expect(t.location).toBe("postgres://alice@db.example:6543/usage");
+    expect(t.password).toBe("s3cr@t");
+    expect(t.options).toMatchObject({ host: "db.example", port: 6543, username: "alice", database: "usage" });
+    const socket = parsePgUrl("postgres:///usage?host=/var/run/postgresql", { PGUSER: "bob" });
+    expect(socket.options).toMatchObject({ path: "/var/run/postgresql/.s.PGSQL.5432", username: "bob" });
+    expect(socket.location).toBe("postgres://bob@[/var/run/postgresql]:5432/usage");
+  });
+});
+
 describe.skipIf(!hasPg)("postgres store: connecting", () => {
   it("opens with the password from the URL, and never shows it", async () => {
     const db = dbOf(await pg.createDatabase());
@@ -77,7 +118,8 @@ describe.skipIf(!hasPg)("postgres store: connecting", () => {
         /database "no_such_db" does not exist/,
       ],
       [`postgres://u:${wrong}@127.0.0.1:1/x`, /connection refused/],
-      [`postgres://postgres@127.0.0.1:${pg.port}/${db}?sslmode=require`, /TLS failed/],
+      // A self-signed certificate, and no root certificate to check it against.
+      [`postgres://postgres@localhost:${pg.port}/${db}?sslmode=verify-full`, /TLS failed/],
       [
         `postgres://postgres@127.0.0.1:${pg.port}/${db}?sslmode=sometimes`,
         /sslmode "sometimes" is not one of/,
@@ -93,6 +135,33 @@ describe.skipIf(!hasPg)("postgres store: connecting", () => {
       expect(err.message).not.toContain("\n");
       expect(err.message).not.toContain(wrong);
     }
+  });
+
+  it("connects over TLS as sslmode says: require, verify-ca, verify-full with sslrootcert", async ({
+    skip,
+  }) => {
+    if (!pg.tlsCert) skip("no openssl to make a certificate");
+    const db = dbOf(await pg.createDatabase());
+    const root = encodeURIComponent(pg.tlsCert!);
+    const at = (host: string, q: string) => `postgres://postgres@${host}:${pg.port}/${db}?${q}`;
+    for (const url of [
+      at("127.0.0.1", "sslmode=require"),
+      at("127.0.0.1", `sslmode=verify-ca&sslrootcert=${root}`),
+      at("localhost", `sslmode=verify-full&sslrootcert=${root}`),
+    ]) {
+      const store = await openStore(url);
+      const sql = pg.admin(db);
+      // The server's view of this session: encrypted.
+      const ssl =
+        await sql`SELECT bool_and(s.ssl) AS on FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+        WHERE a.application_name = 'ai-usage'`;
+      expect(ssl[0]!.on, url).toBe(true);
+      await store.close();
+    }
+    // The certificate names localhost, not 127.0.0.1: verify-full refuses, verify-ca (above) did not.
+    const mismatch = await failure(openStore(at("127.0.0.1", `sslmode=verify-full&sslrootcert=${root}`)));
+    expect(mismatch).toBeInstanceOf(UsageError);
+    expect(mismatch.message).toMatch(/TLS failed/);
   });
 
   it("takes what the URL lacks from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE", async () => {

@@ -20,21 +20,20 @@ function text(field: string): string {
 
 const nullable = (field: string): number | null => (field === "\\N" ? null : Number(field));
 
-export function parseLine(platform: string, line: string): UsageRow {
-  const f = line.split("\t");
-  if (f.length !== 17) throw new Error(`unexpected COPY row with ${f.length} fields`);
+/** One row from its 17 fields. */
+function toRow(platform: string, f: readonly string[]): UsageRow {
   const row: UsageRow = {
     platform,
     day: f[0]!,
     identity: text(f[1]!),
     email: f[2] === "\\N" ? null : text(f[2]!),
     model: text(f[3]!),
-    requests: Number(f[4]),
-    inputTokens: Number(f[5]),
-    outputTokens: Number(f[6]),
-    cacheReadTokens: Number(f[7]),
-    cacheWriteTokens: Number(f[8]),
-    costNanos: Number(f[9]),
+    requests: +f[4]!,
+    inputTokens: +f[5]!,
+    outputTokens: +f[6]!,
+    cacheReadTokens: +f[7]!,
+    cacheWriteTokens: +f[8]!,
+    costNanos: +f[9]!,
     costEstimated: f[10] === "t",
   };
   // A row whose vendor reports no activity at all carries none, as it was given.
@@ -74,9 +73,27 @@ export function copyText(stream: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
-/** The rows of one COPY text (each line ends with a newline). */
+/**
+ * The rows of one COPY text (each line ends with a newline). Fields are cut with indexOf rather
+ * than split: half the CPU per row, which counts at millions of rows.
+ */
 export function parseRows(platform: string, text: string): UsageRow[] {
-  const lines = text.split("\n");
-  lines.pop();
-  return lines.map((l) => parseLine(platform, l));
+  const rows: UsageRow[] = [];
+  const f = new Array<string>(17);
+  let pos = 0;
+  while (pos < text.length) {
+    const eol = text.indexOf("\n", pos);
+    if (eol < 0) throw new Error("COPY text without a final newline");
+    for (let k = 0; k < 16; k++) {
+      const tab = text.indexOf("\t", pos);
+      if (tab < 0 || tab > eol) throw new Error(`COPY row with ${k + 1} fields, not 17`);
+      f[k] = text.slice(pos, tab);
+      pos = tab + 1;
+    }
+    if (text.lastIndexOf("\t", eol) >= pos) throw new Error("COPY row with more than 17 fields");
+    f[16] = text.slice(pos, eol);
+    pos = eol + 1;
+    rows.push(toRow(platform, f));
+  }
+  return rows;
 }

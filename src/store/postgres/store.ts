@@ -141,7 +141,8 @@ export class PostgresStore implements Store {
         let after: UsageRow | null = null;
         for (;;) {
           const page = await this.readPage(conn, platform, org, since, until, after);
-          yield* page;
+          // A plain loop: `yield*` over an array costs half as much again per row in an async generator.
+          for (const r of page) yield r;
           if (page.length < READ_PAGE) break;
           after = page[page.length - 1]!;
         }

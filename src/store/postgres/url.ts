@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { ConnectionOptions } from "node:tls";
+import { type ConnectionOptions, checkServerIdentity, type PeerCertificate } from "node:tls";
 import type postgres from "postgres";
 import { UsageError } from "../../config/errors.ts";
 
@@ -34,7 +34,12 @@ function readFile(what: string, path: string): string {
 }
 
 /** libpq's sslmode values → postgres.js's `ssl` option. */
-function sslOption(mode: string, q: URLSearchParams, env: NodeJS.ProcessEnv): postgres.Options<never>["ssl"] {
+function sslOption(
+  mode: string,
+  host: string,
+  q: URLSearchParams,
+  env: NodeJS.ProcessEnv,
+): postgres.Options<never>["ssl"] {
   const rootcert = q.get("sslrootcert") ?? env.PGSSLROOTCERT;
   const cert = q.get("sslcert") ?? env.PGSSLCERT;
   const key = q.get("sslkey") ?? env.PGSSLKEY;
@@ -54,7 +59,13 @@ function sslOption(mode: string, q: URLSearchParams, env: NodeJS.ProcessEnv): po
     case "verify-ca":
       return { ...tls, rejectUnauthorized: true, checkServerIdentity: () => undefined };
     case "verify-full":
-      return { ...tls, rejectUnauthorized: true };
+      // Checked against the host we dialled: the driver gives TLS no name for an IP address,
+      // and Node would then check the certificate against "localhost".
+      return {
+        ...tls,
+        rejectUnauthorized: true,
+        checkServerIdentity: (_name: string, cert: PeerCertificate) => checkServerIdentity(host, cert),
+      };
     default:
       throw new UsageError(
         `history store URL: sslmode ${JSON.stringify(mode)} is not one of disable, allow, prefer, require, verify-ca, verify-full`,
@@ -93,7 +104,7 @@ export function parsePgUrl(raw: string, env: NodeJS.ProcessEnv = process.env): P
   const password = decode(url.password) || env.PGPASSWORD || "";
   const database = q.get("dbname") ?? (decode(url.pathname.slice(1)) || env.PGDATABASE || user);
   const timeout = Number(q.get("connect_timeout") ?? env.PGCONNECT_TIMEOUT ?? 10);
-  const ssl = sslOption(q.get("sslmode") ?? env.PGSSLMODE ?? "prefer", q, env);
+  const ssl = sslOption(q.get("sslmode") ?? env.PGSSLMODE ?? "prefer", host, q, env);
   const socket = host.startsWith("/");
   const options: PgTarget["options"] = {
     ...(socket ? { path: `${host}/.s.PGSQL.${port}` } : { host, port }),
