@@ -66,7 +66,7 @@ export function renderMarkdown(report: Report): string {
       lines.push(row(["", label, ...numbers(p), ...extraCells(report, u, p.activity ?? null), ""]));
     }
   }
-  if (estimated) lines.push("", markdownCell(estimateFootnote(report)));
+  if (estimated) lines.push("", estimateFootnote(report));
   for (const note of footnotes(report)) lines.push("", markdownCell(note));
   lines.push(...failures(report));
   return `${lines.join("\n")}\n`;
