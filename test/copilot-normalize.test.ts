@@ -197,6 +197,6 @@ describe("copilot descriptor", () => {
       expect.arrayContaining(["?day=2025-12-12", "?day=2025-12-13"]),
     );
     expect(reportRequests(emu)).toHaveLength(2);
-    expect(notes.warnings.join("\n")).toContain("2 day(s) before 2025-12-12");
+    expect(notes.warnings.join("\n")).toContain("2 days before 2025-12-12 are not covered");
   });
 });

@@ -45,7 +45,9 @@ describe("copilot platform against the emulator", () => {
     // Days before 2026-06-19 carry no credits: said once.
     expect(notes.notes.join("\n")).toMatch(/no ai_credits_used/);
     const none = data.users.filter((u) => u.via === "none").length;
-    expect(notes.notes.join("\n")).toContain(`${none} GitHub login(s) have no known email`);
+    expect(notes.notes.join("\n")).toContain(
+      `${none} GitHub ${none === 1 ? "login has" : "logins have"} no known email`,
+    );
   });
 
   it("enterprise scope: the enterprise route, the same totals", async () => {

@@ -248,7 +248,7 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
     const store = await secretDb();
     const copy = await runCli(["store", "copy", file, store], {});
     expect(copy.code, copy.stderr).toBe(0);
-    expect(copy.stdout).toMatch(/^claude \S+: copied 7 day\(s\), \d+ row\(s\)$/m);
+    expect(copy.stdout).toMatch(/^claude \S+: copied 7 days, \d+ rows$/m);
     noSecret(copy.stdout + copy.stderr);
     const m = mark(emu);
     expect((await report([...OLD, "--store", store], emu.env)).stdout).toBe(first.stdout);

@@ -4,6 +4,7 @@ import { loadDotEnv } from "../config/env.ts";
 import { UsageError } from "../config/errors.ts";
 import { copyStore } from "../store/copy.ts";
 import { isPostgresUrl, openStore, type Store } from "../store/index.ts";
+import { plural } from "../usage/plural.ts";
 import type { Io } from "./io.ts";
 
 /** Where a store argument points, for comparing FROM with TO (files by absolute path). */
@@ -30,10 +31,13 @@ export async function runStoreCopy(from: string, to: string, io: Io): Promise<nu
     const b = await openStore(target, env);
     stores.push(b);
     const copied = await copyStore(a, b, (c) => {
-      const kept = c.kept > 0 ? `; ${c.kept} day(s) kept, fetched as late or later in the target` : "";
-      io.stdout(`${c.source.platform} ${c.source.org}: copied ${c.days} day(s), ${c.rows} row(s)${kept}\n`);
+      const kept =
+        c.kept > 0 ? `; ${plural(c.kept, "day")} kept, fetched as late or later in the target` : "";
+      io.stdout(
+        `${c.source.platform} ${c.source.org}: copied ${plural(c.days, "day")}, ${plural(c.rows, "row")}${kept}\n`,
+      );
     });
-    io.stderr(`store copy: ${copied.length} source(s) from ${a.location} to ${b.location}\n`);
+    io.stderr(`store copy: ${plural(copied.length, "source")} from ${a.location} to ${b.location}\n`);
     return 0;
   } finally {
     for (const s of stores.reverse()) await s.close();

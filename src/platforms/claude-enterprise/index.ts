@@ -1,5 +1,6 @@
 import { createRateLimiter, pauseOn429 } from "../../http/limiter.ts";
 import { daysBetween } from "../../usage/days.ts";
+import { plural, verb } from "../../usage/plural.ts";
 import type { Batch, ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
 import { fetchWindow, MAX_WINDOW_ATTEMPTS, PAGE_LIMIT, PLATFORM } from "./client.ts";
 import { joinReports, noteJoin } from "./normalize.ts";
@@ -50,7 +51,7 @@ export async function* fetchClaudeEnterpriseBatches(
   const { windows, skipped } = enterpriseWindows(ranges, client.now?.() ?? new Date());
   if (skipped.length > 0)
     notes.warnings.push(
-      `${PLATFORM}: ${skipped.length} day(s) (${skipped[0]}…${skipped.at(-1)}) are outside what the API keeps (from ${EARLIEST_DAY}, at most ${LOOKBACK_DAYS} days back, up to today); not fetched`,
+      `${PLATFORM}: ${plural(skipped.length, "day")} (${skipped[0]}…${skipped.at(-1)}) ${verb(skipped.length, "is", "are")} outside what the API keeps (from ${EARLIEST_DAY}, at most ${LOOKBACK_DAYS} days back, up to today); not fetched`,
     );
   const limiter = createRateLimiter({
     limit: tuning.requestsPerWindow ?? REQUESTS_PER_MINUTE,
@@ -70,7 +71,7 @@ export async function* fetchClaudeEnterpriseBatches(
     const joined = joinReports(reports.usage, reports.cost, window);
     noteJoin(joined, window, notes);
     client.log?.debug(
-      `${PLATFORM}: ${window.since}…${window.until}: ${reports.usage.length} usage and ${reports.cost.length} cost row(s), ${reports.pages} page(s)${reports.restarts ? `, ${reports.restarts} restart(s)` : ""}`,
+      `${PLATFORM}: ${window.since}…${window.until}: ${reports.usage.length} usage and ${plural(reports.cost.length, "cost row")}, ${plural(reports.pages, "page")}${reports.restarts ? `, ${plural(reports.restarts, "restart")}` : ""}`,
     );
     client.onProgress?.(++done, windows.length);
     yield { days: daysBetween(window.since, window.until), rows: joined.rows };

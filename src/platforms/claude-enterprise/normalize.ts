@@ -1,3 +1,4 @@
+import { plural, verb } from "../../usage/plural.ts";
 import { emptyRow, type UsageRow } from "../../usage/types.ts";
 import type { DayRange, FetchNotes } from "../types.ts";
 import { centsStringToNanos } from "./amount.ts";
@@ -87,10 +88,10 @@ export function noteJoin(result: JoinResult, window: DayRange, notes: FetchNotes
   const label = `${window.since}…${window.until}`;
   if (result.outside > 0)
     notes.warnings.push(
-      `${PLATFORM}: the API returned ${result.outside} row(s) outside ${label}; they were ignored`,
+      `${PLATFORM}: the API returned ${plural(result.outside, "row")} outside ${label}; ignored`,
     );
   if (result.totalMismatches > 0)
     notes.warnings.push(
-      `${PLATFORM}: ${result.totalMismatches} row(s) in ${label} have a total_tokens that is not the sum of the token fields; the fields were summed`,
+      `${PLATFORM}: ${plural(result.totalMismatches, "row")} in ${label} ${verb(result.totalMismatches, "has", "have")} a total_tokens that is not the sum of the token fields; the fields were summed`,
     );
 }

@@ -1,5 +1,6 @@
 import { mergeConcurrent } from "../../http/concurrent.ts";
 import { DAY_MS, dayStartMs, daysBetween, todayUtc } from "../../usage/days.ts";
+import { plural, verb } from "../../usage/plural.ts";
 import type { Batch, ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
 import { fetchUserDays, type Scope } from "./client.ts";
 import type { RateGate } from "./github.ts";
@@ -95,21 +96,23 @@ export async function* fetchCopilotBatches(
       .slice(0, 5)
       .map((l) => `github:${l}`);
     notes.notes.push(
-      `${unresolved.size} GitHub login(s) have no known email (${some.join(", ")}${unresolved.size > 5 ? ", …" : ""}); map them to people in the aliases file`,
+      `${plural(unresolved.size, "GitHub login")} ${verb(unresolved.size, "has", "have")} no known email (${some.join(", ")}${unresolved.size > 5 ? ", …" : ""}); map them to people in the aliases file`,
     );
   }
   if (stats.withoutCredits > 0)
     notes.notes.push(
-      `${stats.withoutCredits} user-day(s) have no ai_credits_used (reported from ${CREDITS_START}); their cost counts as $0`,
+      `${plural(stats.withoutCredits, "user-day")} ${verb(stats.withoutCredits, "has", "have")} no ai_credits_used (reported from ${CREDITS_START}); their cost counts as $0`,
     );
   if (beforeStart > 0)
     notes.warnings.push(
-      `copilot: ${beforeStart} day(s) before ${start} are not covered (the ${scope.kind} reports begin then)`,
+      `copilot: ${plural(beforeStart, "day")} before ${start} ${verb(beforeStart, "is", "are")} not covered (the ${scope.kind} reports begin then)`,
     );
   if (stray > 0)
-    notes.warnings.push(`copilot: ignored ${stray} row(s) dated outside the day of their report`);
+    notes.warnings.push(`copilot: ignored ${plural(stray, "row")} dated outside the day of their report`);
   if (stats.overSplit > 0)
-    client.log?.debug(`copilot: ${stats.overSplit} user-day(s) had a per-model split above their totals`);
+    client.log?.debug(
+      `copilot: ${plural(stats.overSplit, "user-day")} had a per-model split above their totals`,
+    );
 }
 
 function advice(status: number, message: string): string | undefined {

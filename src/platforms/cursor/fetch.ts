@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import { type ClientRateLimiter, createRateLimiter, pauseOn429 } from "../../http/limiter.ts";
 import { dayOf, daysBetween } from "../../usage/days.ts";
+import { plural } from "../../usage/plural.ts";
 import type { Batch, ClientOptions, FetchNotes } from "../types.ts";
 import { WindowAggregator } from "./aggregate.ts";
 import { CURSOR_PAGE_SIZE, type EventsPage, fetchEventsPage } from "./client.ts";
@@ -114,7 +115,7 @@ export async function* fetchCursorWindows(
           `cursor: the API returned ${run.agg.outside} ${run.agg.outside === 1 ? "event" : "events"} outside ${label(run.window)}; ignored`,
         );
       client.log?.debug(
-        `cursor: ${label(run.window)}: ${run.maxTotal} events, ${run.knownPages + run.repairPages} page(s)` +
+        `cursor: ${label(run.window)}: ${plural(run.maxTotal, "event")}, ${plural(run.knownPages + run.repairPages, "page")}` +
           (shifted ? `, pages shifted (${run.agg.repeated} repeats dropped)` : ""),
       );
       yield { days, rows, counters };
