@@ -19,6 +19,7 @@ import { syncAll } from "../sync/run.ts";
 import { platformKey } from "../sync/source.ts";
 import type { UsageRow } from "../usage/types.ts";
 import type { Io } from "./io.ts";
+import { withPlatformTeams } from "./platform-teams.ts";
 import { createProgress } from "./progress.ts";
 
 /** What a command runs with: validated options, the environment with .env applied, and the open store. */
@@ -35,7 +36,7 @@ export interface Context {
   prices: PriceLookup;
   /** The user's identity aliases, applied when people are merged. */
   aliases: Aliases;
-  /** Teams for --by team (empty otherwise): the user's teams file, or the demo's. */
+  /** Teams for --by team (empty otherwise): the user's teams file (or the demo's), then vendors' teams. */
   teams: Teams;
   close: () => Promise<void>;
 }
@@ -103,6 +104,19 @@ export async function prepare(flags: RawFlags, io: Io): Promise<Context> {
       store = opened;
     }
     const fetch = io.fetch ?? (await fetchForEnv(env));
+    // Only --by team asks vendors for teams: no other report spends a request on them.
+    if (options.by === "team")
+      teams = await withPlatformTeams(teams, {
+        platforms: keyed,
+        env,
+        fetch,
+        log,
+        store,
+        now: io.now,
+        until: options.until,
+        aliases,
+        signal: io.signal,
+      });
     return {
       options,
       env,

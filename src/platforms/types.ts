@@ -97,6 +97,11 @@ export interface Platform {
    * carries the per-day counter `activityDays: 1`, so the sync re-fetches stored days without it.
    */
   activityRoute?: boolean;
+  /**
+   * Team memberships the vendor knows, for `--by team` only: person (email where the platform
+   * resolves one, else its own identity) → team names, as of the last day up to `until` with data.
+   */
+  teams?(client: ClientOptions, until: string): Promise<Map<string, string[]>>;
   /** Streams the usage of every day in `ranges` as completed batches. */
   fetchBatches(client: ClientOptions, ranges: readonly DayRange[], notes: FetchNotes): AsyncIterable<Batch>;
 }

@@ -4,10 +4,18 @@ import type { CopilotData, UserDayRecord } from "./data.ts";
 import { type FileHost, startFileHost } from "./files.ts";
 import { copilotHandler, errorBody } from "./routes.ts";
 import type { CopilotState } from "./state.ts";
+import { copilotTeams } from "./teams.ts";
 
 export type { CopilotData, CopilotUser, UserDayRecord } from "./data.ts";
 export { copilotData, EMULATED_ENTERPRISE, EMULATED_ORG } from "./data.ts";
 export { errorBody } from "./routes.ts";
+export {
+  type CopilotTeam,
+  copilotTeams,
+  TEAM_THRESHOLD,
+  type UserTeamRecord,
+  userTeamRows,
+} from "./teams.ts";
 
 /** A classic PAT with every scope the reports and identity queries need. */
 export const DEFAULT_COPILOT_TOKEN = "ghp_EmulatorToken0000000000000000000000";
@@ -52,6 +60,7 @@ export async function startCopilotEmulator(options: CopilotEmulatorOptions): Pro
   const state: CopilotState = {
     data: options.data,
     byDay,
+    teams: copilotTeams(options.data.users),
     tokens: new Map(
       Object.entries(options.tokens ?? { [DEFAULT_COPILOT_TOKEN]: ["read:org", "read:enterprise"] }),
     ),

@@ -4,6 +4,7 @@ import type { UserDayRecord } from "./data.ts";
 import { graphqlAnswer } from "./graphql.ts";
 import { splitDay } from "./split.ts";
 import type { CopilotState } from "./state.ts";
+import { userTeamRows } from "./teams.ts";
 
 /** GitHub's REST behaviour for the Copilot reports (copilot.md §12). */
 
@@ -36,7 +37,7 @@ export const fail = (
   headers,
 });
 
-const REPORT = /\/(orgs|enterprises)\/([^/]+)\/copilot\/metrics\/reports\/users-1-day$/;
+const REPORT = /\/(orgs|enterprises)\/([^/]+)\/copilot\/metrics\/reports\/(users|user-teams)-1-day$/;
 const LEGACY = /\/copilot\/(metrics|usage)$/;
 const USER = /\/users\/([^/]+)$/;
 
@@ -98,12 +99,13 @@ function route(state: CopilotState, scopes: string[], req: EmulatorRequest, path
   if (LEGACY.test(path)) return fail(404);
   const report = REPORT.exec(path);
   if (report)
-    return usersReport(
+    return dayReport(
       state,
       scopes,
       req,
       report[1] === "orgs" ? "org" : "enterprise",
       decodeURIComponent(report[2]!),
+      report[3] === "users" ? "users" : "user-teams",
     );
   const user = USER.exec(path);
   if (user) {
@@ -124,12 +126,14 @@ function route(state: CopilotState, scopes: string[], req: EmulatorRequest, path
   return fail(404);
 }
 
-function usersReport(
+/** users-1-day, or user-teams-1-day for the same days (teams of the users with data that day). */
+function dayReport(
   state: CopilotState,
   scopes: string[],
   req: EmulatorRequest,
   kind: "org" | "enterprise",
   name: string,
+  report: "users" | "user-teams",
 ): EmulatorResponse {
   const accepted = kind === "org" ? "read:org" : "manage_billing:copilot, read:enterprise";
   if (scopes.includes("fine-grained") && !scopes.includes("copilot_metrics"))
@@ -156,11 +160,24 @@ function usersReport(
   const inRange = day >= start && day <= addDays(today, -2) && day > addDays(today, -366);
   const records = inRange ? (state.byDay.get(day) ?? []) : [];
   // GitHub restates the last days while they finalise: each call sees a little more (copilot.md §3.10).
-  if (state.restate && day > addDays(today, -5))
+  if (report === "users" && state.restate && day > addDays(today, -5))
     for (const r of records) r.user_initiated_interaction_count += 1;
   if (records.length === 0) {
     if (kind === "org" && state.emptyAs204) return { status: 204, body: undefined };
     return { status: 200, body: { download_links: [], report_day: day } };
+  }
+  const id = Math.random().toString(36).slice(2, 10);
+  if (report === "user-teams") {
+    const rows = userTeamRows(state.data.users, state.teams, day, kind).map((r) => `${JSON.stringify(r)}\n`);
+    // Two files when there is more than a handful of rows, as large reports come.
+    const half = rows.length > 4 ? Math.ceil(rows.length / 2) : rows.length;
+    const files = half === 0 ? [] : [rows.slice(0, half), rows.slice(half)].filter((f) => f.length > 0);
+    const links = files.map((f, i) => state.files.publish(`teams-${kind}-${day}-${id}-${i + 1}`, f.join("")));
+    return {
+      status: 200,
+      body: { download_links: links, report_day: day },
+      headers: { "x-accepted-oauth-scopes": accepted },
+    };
   }
   const scoped = records.map((r) => {
     const copy: Partial<UserDayRecord> = { ...r };
@@ -168,7 +185,6 @@ function usersReport(
     else delete copy.organization_id;
     return copy as UserDayRecord;
   });
-  const id = Math.random().toString(36).slice(2, 10);
   const links = splitDay(scoped, state.filesPerDay).map((text, i) =>
     state.files.publish(`${kind}-${day}-${id}-${i + 1}`, text),
   );

@@ -1,10 +1,13 @@
 import type { CopilotData, UserDayRecord } from "./data.ts";
 import type { FileHost } from "./files.ts";
+import type { CopilotTeam } from "./teams.ts";
 
 /** What the Copilot emulator serves and how it behaves; shared by its REST and GraphQL answers. */
 export interface CopilotState {
   data: CopilotData;
   byDay: Map<string, UserDayRecord[]>;
+  /** Team memberships behind user-teams-1-day (all teams, the threshold is applied when served). */
+  teams: CopilotTeam[];
   /** token → its classic scopes. */
   tokens: Map<string, string[]>;
   now: () => Date;

@@ -18,9 +18,11 @@ export interface Scope {
 /** Rounds of fresh links for one day when a download fails or a link has expired. */
 export const MAX_LINK_ROUNDS = 3;
 
-export function reportPath(scope: Scope): string {
+export type DayReport = "users-1-day" | "user-teams-1-day";
+
+export function reportPath(scope: Scope, report: DayReport = "users-1-day"): string {
   const owner = scope.kind === "org" ? "orgs" : "enterprises";
-  return `/${owner}/${encodeURIComponent(scope.name)}/copilot/metrics/reports/users-1-day`;
+  return `/${owner}/${encodeURIComponent(scope.name)}/copilot/metrics/reports/${report}`;
 }
 
 /** The day's signed links; a 204 or an empty list is a day without data. */
@@ -29,9 +31,10 @@ export async function fetchReportLinks(
   gate: RateGate,
   scope: Scope,
   day: string,
+  report: DayReport = "users-1-day",
 ): Promise<string[]> {
   const res = await githubRequest(client, gate, {
-    path: reportPath(scope),
+    path: reportPath(scope, report),
     query: new URLSearchParams({ day }),
   });
   if (res.status === 204 || res.body === undefined) return [];
@@ -75,7 +78,7 @@ export async function fetchUserDays(
   );
 }
 
-async function downloadFile(client: ClientOptions, link: string): Promise<string> {
+export async function downloadFile(client: ClientOptions, link: string): Promise<string> {
   let url: URL;
   try {
     url = new URL(link);

@@ -2,11 +2,15 @@ import { mergeConcurrent } from "../../http/concurrent.ts";
 import { DAY_MS, dayStartMs, daysBetween, todayUtc } from "../../usage/days.ts";
 import { plural, verb } from "../../usage/plural.ts";
 import type { Batch, ClientOptions, DayRange, FetchNotes, Platform } from "../types.ts";
-import { fetchUserDays, type Scope } from "./client.ts";
+import { fetchUserDays } from "./client.ts";
 import type { RateGate } from "./github.ts";
 import { LoginResolver } from "./identity.ts";
 import { type NormalizeStats, normalizeUserDay } from "./normalize.ts";
 import { githubMessage, type UserDay } from "./schema.ts";
+import { copilotScope, ScopeError } from "./scope.ts";
+import { fetchCopilotTeams } from "./teams.ts";
+
+export { copilotScope, ScopeError } from "./scope.ts";
 
 /** First day of each scope's reports (copilot.md §3.10); the API answers "no data" before. */
 export const ORG_REPORTS_START = "2025-12-12";
@@ -17,22 +21,6 @@ export const DAY_CONCURRENCY = 4;
 export const SETTLE_DAYS = 4;
 /** Days before 2026-06-19 carry no `ai_credits_used`. */
 export const CREDITS_START = "2026-06-19";
-
-/** A wrong combination of the scope variables: the CLI reports it as a usage error (exit 2). */
-export class ScopeError extends Error {}
-
-/** The one scope of this run; both variables set is an error before anything is fetched. */
-export function copilotScope(env: Readonly<Record<string, string | undefined>>): Scope | null {
-  const org = env.COPILOT_ORG?.trim();
-  const enterprise = env.COPILOT_ENTERPRISE?.trim();
-  if (org && enterprise)
-    throw new ScopeError(
-      "copilot: set COPILOT_ORG or COPILOT_ENTERPRISE, not both (one report scope per run)",
-    );
-  if (org) return { kind: "org", name: org };
-  if (enterprise) return { kind: "enterprise", name: enterprise };
-  return null;
-}
 
 interface FetchedDay {
   day: string;
@@ -147,4 +135,5 @@ export const copilot: Platform = {
     return scope ? `${scope.kind}:${scope.name.toLowerCase()}` : null;
   },
   fetchBatches: fetchCopilotBatches,
+  teams: fetchCopilotTeams,
 };
