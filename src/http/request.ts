@@ -97,7 +97,7 @@ export function joinUrl(baseUrl: string, path: string, query?: URLSearchParams):
  * The headers to send to `url`: all of them to the platform's own origin; to any other host (a
  * signed download link) none that carries a credential, nor any whose value contains the key.
  */
-export function headersFor(url: string, baseUrl: string, headers: Record<string, string>, apiKey: string) {
+function headersFor(url: string, baseUrl: string, headers: Record<string, string>, apiKey: string) {
   if (new URL(url).origin === new URL(baseUrl).origin) return { ...headers };
   return Object.fromEntries(
     Object.entries(headers).filter(
