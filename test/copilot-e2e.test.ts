@@ -55,7 +55,7 @@ describe("copilot end to end", () => {
       (u) => u.platforms.length > 1 && u.platforms.some((p) => p.platform === "copilot"),
     );
     expect(merged.length).toBeGreaterThan(0);
-    expect(res.stderr).toMatch(/login\(s\) have no known email/);
+    expect(res.stderr).toMatch(/GitHub logins? (has|have) no known email/);
   });
 
   it("a warm run (store kept, --refresh) makes no identity request", async () => {

@@ -255,7 +255,7 @@ describe.skipIf(!hasPg)("PostgreSQL history store, end to end", { timeout: 120_0
     expect(m.counts()).toEqual(noRequests);
 
     const twice = await runCli(["store", "copy", file, store], {});
-    expect(twice.stdout).toMatch(/^claude \S+: copied 0 day\(s\), 0 row\(s\); 7 day\(s\) kept/m);
+    expect(twice.stdout).toMatch(/^claude \S+: copied 0 days, 0 rows; 7 days kept/m);
     const back = join(tempDir(), "back.db");
     expect((await runCli(["store", "copy", store, back], {})).code).toBe(0);
     expect((await report([...OLD, "--store", back], emu.env)).stdout).toBe(first.stdout);

@@ -5,6 +5,7 @@ import {
   apiErrorFor,
   ConnectionError,
   PlatformError,
+  RateLimitError,
   ResponseShapeError,
   TimeoutError,
 } from "./errors.ts";
@@ -53,7 +54,24 @@ export interface RequestSpec {
   errorMessage?: (body: unknown) => string | undefined;
   /** Statuses that are a normal answer for this call, returned instead of thrown (e.g. 410, 204). */
   accept?: readonly number[];
+  /**
+   * A vendor's own "wait, then retry" answers beyond 408/429/5xx (GitHub's 403 rate limits): how long
+   * to wait, and whether that is a clock time (a reset) rather than a backoff to scale.
+   */
+  retryWhen?: (status: number, headers: Headers, message: string) => RetryHint | undefined;
+  /** Sees the headers of every answer (e.g. to hold later requests until a rate-limit reset). */
+  onHeaders?: (headers: Headers) => void;
 }
+
+export interface RetryHint {
+  waitMs: number;
+  why: string;
+  /** A reset time: waited as it is, never scaled or capped; longer than MAX_HINT_WAIT_MS fails at once. */
+  absolute?: boolean;
+}
+
+/** A vendor-named wait longer than this is not worth blocking a report on: the request fails instead. */
+export const MAX_HINT_WAIT_MS = 5 * 60_000;
 
 export interface HttpResponse {
   status: number;
@@ -79,7 +97,7 @@ export function joinUrl(baseUrl: string, path: string, query?: URLSearchParams):
  * The headers to send to `url`: all of them to the platform's own origin; to any other host (a
  * signed download link) none that carries a credential, nor any whose value contains the key.
  */
-export function headersFor(url: string, baseUrl: string, headers: Record<string, string>, apiKey: string) {
+function headersFor(url: string, baseUrl: string, headers: Record<string, string>, apiKey: string) {
   if (new URL(url).origin === new URL(baseUrl).origin) return { ...headers };
   return Object.fromEntries(
     Object.entries(headers).filter(
@@ -112,6 +130,7 @@ export async function request(spec: RequestSpec): Promise<HttpResponse> {
     await spec.limiter?.acquire(client.signal);
     const started = Date.now();
     let delayMs: number | undefined;
+    let hint: RetryHint | undefined;
     try {
       const res = await attemptOnce(spec, url);
       client.log?.debug(
@@ -127,11 +146,15 @@ export async function request(spec: RequestSpec): Promise<HttpResponse> {
         `${platform}: ${spec.method ?? "GET"} ${shownUrl} → ${error.message}${retryable && attempt < maxAttempts ? " (will retry)" : ""}`,
       );
       if (!retryable) throw error;
-      if (error instanceof RetryableApiError) delayMs = error.retryAfterMs;
+      if (error instanceof RetryableApiError) ({ retryAfterMs: delayMs, hint } = error);
     }
     if (attempt < maxAttempts) {
-      const wait = backoff(attempt, delayMs) * (client.backoffScale ?? 1);
-      const why = lastError instanceof ApiError && lastError.status === 429 ? "rate limited" : "retrying";
+      if (hint && hint.waitMs > MAX_HINT_WAIT_MS) break;
+      const scale = client.backoffScale ?? 1;
+      const wait = hint?.absolute ? hint.waitMs : backoff(attempt, hint?.waitMs ?? delayMs) * scale;
+      const why =
+        hint?.why ??
+        (lastError instanceof ApiError && lastError.status === 429 ? "rate limited" : "retrying");
       client.onWait?.(wait, why);
       await sleep(wait, client.signal);
     }
@@ -142,7 +165,10 @@ export async function request(spec: RequestSpec): Promise<HttpResponse> {
 /** An API error we may retry, remembering the server's requested delay. */
 class RetryableApiError extends ApiError {
   retryAfterMs?: number;
+  hint?: RetryHint;
   plain(): ApiError {
+    // A vendor-named wait is a rate limit whatever its status (GitHub answers 403).
+    if (this.hint) return new RateLimitError(this.platform, this.status, this.vendorMessage, this.requestId);
     return apiErrorFor(this.platform, this.status, this.vendorMessage, this.requestId);
   }
 }
@@ -200,6 +226,7 @@ async function attemptOnce(spec: RequestSpec, url: string): Promise<HttpResponse
     res.headers.get("request-id") ??
     res.headers.get("x-request-id") ??
     res.headers.get("x-github-request-id");
+  spec.onHeaders?.(res.headers);
   if (!res.ok && !spec.accept?.includes(res.status)) throw errorFor(spec, res, text, requestId);
   return { status: res.status, headers: res.headers, body: readBody(spec, res, text), requestId };
 }
@@ -212,10 +239,13 @@ function errorFor(spec: RequestSpec, res: Response, text: string, requestId: str
   const message = redact(
     (body !== undefined ? spec.errorMessage?.(body) : undefined) ??
       (text.trim().slice(0, 200) || res.statusText),
+    [spec.client.apiKey],
   );
-  if (RETRY_STATUS.has(res.status) || res.headers.get("x-should-retry") === "true") {
+  const hint = spec.retryWhen?.(res.status, res.headers, message);
+  if (hint || RETRY_STATUS.has(res.status) || res.headers.get("x-should-retry") === "true") {
     const e = new RetryableApiError(spec.platform, res.status, message, requestId);
     e.retryAfterMs = retryAfterMs(res.headers);
+    e.hint = hint;
     return e;
   }
   return apiErrorFor(spec.platform, res.status, message, requestId);
@@ -248,7 +278,8 @@ function readBody(spec: RequestSpec, res: Response, text: string): unknown {
   }
 }
 
-function describe(err: unknown): string {
+/** What a failed fetch means, in words, with its cause (no key). */
+export function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   // undici says only "fetch failed" or "terminated"; say what that means, the cause says why.

@@ -1,11 +1,11 @@
 import { gunzipSync } from "node:zlib";
 import { z } from "zod";
 import { AbortedError, ConnectionError, ResponseShapeError } from "../../http/errors.ts";
-import { DEFAULT_TIMEOUT_MS } from "../../http/request.ts";
+import { DEFAULT_TIMEOUT_MS, describe } from "../../http/request.ts";
 import { userAgent } from "../../version.ts";
 import type { ClientOptions } from "../types.ts";
 import { formatPath, parseOrThrow } from "../validate.ts";
-import { describe, githubRequest, type RateGate } from "./github.ts";
+import { githubRequest, type RateGate } from "./github.ts";
 import { mergeUserDays } from "./merge.ts";
 import { reportLinksSchema, type UserDay, userDaySchema } from "./schema.ts";
 
