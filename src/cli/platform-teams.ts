@@ -1,10 +1,12 @@
+import { redact } from "../http/redact.ts";
 import type { Aliases } from "../identity/aliases.ts";
 import { canonicalIdentity } from "../identity/email.ts";
 import type { Teams } from "../identity/teams.ts";
 import type { Logger } from "../log.ts";
 import type { Platform } from "../platforms/types.ts";
 import type { Store } from "../store/types.ts";
-import { platformBaseUrl, platformKey, sourceOf } from "../sync/source.ts";
+import { clientFor } from "../sync/client.ts";
+import { platformKey, sourceOf } from "../sync/source.ts";
 
 export interface PlatformTeamsInput {
   platforms: readonly Platform[];
@@ -29,32 +31,18 @@ export async function withPlatformTeams(fileTeams: Teams, input: PlatformTeamsIn
   for (const platform of input.platforms) {
     const apiKey = platformKey(platform, input.env);
     if (!platform.teams || !apiKey) continue;
-    const source = sourceOf(platform, input.env, apiKey);
-    const { store } = input;
     let found: Map<string, string[]>;
     try {
       found = await platform.teams(
-        {
-          baseUrl: platformBaseUrl(platform, input.env),
-          apiKey,
-          fetch: input.fetch,
-          env: input.env,
-          signal: input.signal,
-          log: input.log,
-          now: () => input.now,
-          cache: store
-            ? {
-                get: (namespace, keys) => store.cacheGet(source, namespace, keys),
-                set: (namespace, entries) => store.cacheSet(source, namespace, entries),
-              }
-            : undefined,
-        },
+        clientFor(platform, input, apiKey, sourceOf(platform, input.env, apiKey)),
         input.until,
       );
     } catch (err) {
       if (input.signal?.aborted) throw err;
       input.log.warn(
-        `${platform.id}: its teams could not be read (${err instanceof Error ? err.message : String(err)}); grouping by the teams file only`,
+        redact(
+          `${platform.id}: its teams could not be read (${err instanceof Error ? err.message : String(err)}); grouping by the teams file only`,
+        ),
       );
       continue;
     }

@@ -3,13 +3,14 @@ import { redact } from "../http/redact.ts";
 import type { Logger } from "../log.ts";
 import type { Batch, ClientOptions, FetchNotes, Platform } from "../platforms/types.ts";
 import type { PlatformStatus } from "../report/report.ts";
-import type { Source, Store } from "../store/types.ts";
+import type { Store } from "../store/types.ts";
 import { daysBetween, toRanges } from "../usage/days.ts";
 import type { PlatformId, UsageRow } from "../usage/types.ts";
 import { daysWithoutActivity, reportedCounters } from "./activity.ts";
+import { clientFor } from "./client.ts";
 import { noteLookback } from "./lookback.ts";
 import { daysToFetch, oldestLiveDay } from "./plan.ts";
-import { platformBaseUrl, platformKey, sourceOf } from "./source.ts";
+import { platformKey, sourceOf } from "./source.ts";
 
 /** Everything a sync needs; built by the CLI from options and environment. */
 export interface SyncInput {
@@ -141,28 +142,6 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
     if (input.onRow) for (const note of allNotes) input.log.warn(`${platform.id}: ${note}`);
   }
   return outcome;
-}
-
-function clientFor(platform: Platform, input: SyncInput, apiKey: string, source: Source): ClientOptions {
-  const { store } = input;
-  return {
-    baseUrl: platformBaseUrl(platform, input.env),
-    apiKey,
-    fetch: input.fetch,
-    env: input.env,
-    signal: input.signal,
-    log: input.log,
-    now: () => input.now,
-    onProgress: input.onProgress && ((done, total) => input.onProgress?.(platform.id, done, total)),
-    onWait: input.onWait && ((ms, why) => input.onWait?.(platform.id, ms, why)),
-    cache: store
-      ? {
-          get: (namespace, keys) => store.cacheGet(source, namespace, keys),
-          set: (namespace, entries) => store.cacheSet(source, namespace, entries),
-        }
-      : undefined,
-    ...input.client,
-  };
 }
 
 function sumCounters(batches: readonly Batch[]): Record<string, number> {
