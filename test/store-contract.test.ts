@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Source, type Store, StoreError } from "../src/store/index.ts";
 import type { Activity, UsageRow } from "../src/usage/types.ts";
 import { NO_PG, type PgServer, pgBinDir, startPg } from "./pg-server.ts";
+import { row } from "./store-helpers.ts";
 
 /**
  * The Store contract, written once and run against both engines: an SQLite file and a real
@@ -49,24 +50,6 @@ const CLAUDE: Source = { platform: "claude", org: "org:acme" };
 const CLAUDE_OTHER: Source = { platform: "claude", org: "fp:0123456789abcdef" };
 const OPENAI: Source = { platform: "openai", org: "org:acme" };
 const CURSOR: Source = { platform: "cursor", org: "fp:cursor" };
-
-function row(day: string, identity: string, over: Partial<UsageRow> = {}): UsageRow {
-  return {
-    platform: "claude",
-    day,
-    identity,
-    email: identity.includes("@") ? identity : null,
-    model: "claude-sonnet-4",
-    requests: 3,
-    inputTokens: 100,
-    outputTokens: 20,
-    cacheReadTokens: 5,
-    cacheWriteTokens: 1,
-    costNanos: 1_230_000_000,
-    costEstimated: false,
-    ...over,
-  };
-}
 
 const activity = (over: Partial<Activity>): Activity => ({
   linesAdded: null,

@@ -5,6 +5,7 @@ import { createClient } from "@libsql/client";
 import { type EmulatorSet, type EmulatorSetOptions, startEmulators } from "../src/emulators/index.ts";
 import { fileUrl } from "../src/store/sqlite.ts";
 import { dayOf } from "../src/usage/days.ts";
+import type { UsageRow } from "../src/usage/types.ts";
 import { NOW, runCli } from "./cli.ts";
 
 /** Helpers for the history-store end-to-end tests (test/store-e2e.test.ts). */
@@ -182,5 +183,24 @@ export async function revisingVendors(first: EmulatorSet, second: EmulatorSet) {
       Promise.all(servers.map((s) => new Promise<void>((done) => s.server.close(() => done())))).then(
         () => undefined,
       ),
+  };
+}
+
+/** A stored row of one Claude Code user and day; tests override what they look at. */
+export function row(day: string, identity: string, over: Partial<UsageRow> = {}): UsageRow {
+  return {
+    platform: "claude",
+    day,
+    identity,
+    email: identity.includes("@") ? identity : null,
+    model: "claude-sonnet-4",
+    requests: 3,
+    inputTokens: 100,
+    outputTokens: 20,
+    cacheReadTokens: 5,
+    cacheWriteTokens: 1,
+    costNanos: 1_230_000_000,
+    costEstimated: false,
+    ...over,
   };
 }

@@ -8,6 +8,7 @@ import { openStore, type Store } from "../src/store/index.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "../src/store/migrations.ts";
 import { fileUrl } from "../src/store/sqlite.ts";
 import type { PlatformId, UsageRow } from "../src/usage/types.ts";
+import { row } from "./store-helpers.ts";
 
 /** Every test row belongs to one organisation unless a test says otherwise. */
 const src = (platform: string) => ({ platform, org: "org:test" });
@@ -25,24 +26,6 @@ afterEach(async () => {
   store = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
-
-function row(day: string, identity: string, over: Partial<UsageRow> = {}): UsageRow {
-  return {
-    platform: "claude",
-    day,
-    identity,
-    email: identity.includes("@") ? identity : null,
-    model: "claude-sonnet-4",
-    requests: 3,
-    inputTokens: 100,
-    outputTokens: 20,
-    cacheReadTokens: 5,
-    cacheWriteTokens: 1,
-    costNanos: 1_230_000_000,
-    costEstimated: false,
-    ...over,
-  };
-}
 
 async function all(
   s: Store,

@@ -1,6 +1,6 @@
 import { isDay } from "../usage/days.ts";
 import { ACTIVITY_FIELDS, type Activity, addActivity, emptyActivity, type UsageRow } from "../usage/types.ts";
-import { type Source, StoreError } from "./types.ts";
+import { type DayCounters, type Source, StoreError } from "./types.ts";
 
 /** Engine-independent checks and shapes shared by the SQLite and PostgreSQL stores. */
 
@@ -75,4 +75,54 @@ export function mergeRows(source: Source, days: readonly string[], rows: readonl
     }
   }
   return [...byKey.values()];
+}
+
+/**
+ * A row's values from `day` on, in the column order both engines use (after platform and org):
+ * day, identity, email, model, the six counts, cost estimated, the six activity figures.
+ */
+export function rowValues(r: UsageRow): (string | number | boolean | null)[] {
+  return [
+    r.day,
+    r.identity,
+    r.email,
+    r.model,
+    r.requests,
+    r.inputTokens,
+    r.outputTokens,
+    r.cacheReadTokens,
+    r.cacheWriteTokens,
+    r.costNanos,
+    r.costEstimated,
+    ...activityValues(r.activity),
+  ];
+}
+
+/** A replace after every check, in the shapes both engines write. */
+export interface CheckedReplace {
+  days: string[];
+  rows: UsageRow[];
+  /** day → counters as JSON text, every replaced day present. */
+  counters: Map<string, string>;
+  /** day → number of stored rows. */
+  rowCount: Map<string, number>;
+}
+
+/** Everything is checked before a transaction starts: a bad replace writes nothing. */
+export function checkReplace(
+  source: Source,
+  days: readonly string[],
+  rows: readonly UsageRow[],
+  fetchedAt: number,
+  counters: DayCounters = {},
+): CheckedReplace {
+  const unique = [...new Set(days)];
+  const byDay = new Map(unique.map((d) => [d, countersJson(source, d, counters[d])]));
+  for (const d of Object.keys(counters))
+    if (!byDay.has(d)) throw new StoreError(`${source.platform} counters for ${d}, a day not being replaced`);
+  const merged = mergeRows(source, unique, rows);
+  if (!Number.isSafeInteger(fetchedAt)) throw new StoreError(`fetchedAt must be epoch ms, got ${fetchedAt}`);
+  const rowCount = new Map(unique.map((d) => [d, 0]));
+  for (const r of merged) rowCount.set(r.day, rowCount.get(r.day)! + 1);
+  return { days: unique, rows: merged, counters: byDay, rowCount };
 }

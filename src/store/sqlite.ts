@@ -3,7 +3,7 @@ import { dirname, resolve, sep } from "node:path";
 import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client";
 import { UsageError } from "../config/errors.ts";
 import type { UsageRow } from "../usage/types.ts";
-import { activityFrom, activityValues, countersJson, mergeRows } from "./checks.ts";
+import { activityFrom, checkReplace, rowValues } from "./checks.ts";
 import { migrate } from "./migrations.ts";
 import { type DayCounters, type Source, type Store, StoreError } from "./types.ts";
 
@@ -91,17 +91,9 @@ class SqliteStore implements Store {
     fetchedAt: number,
     counters: DayCounters = {},
   ): Promise<void> {
-    const uniqueDays = [...new Set(days)];
-    if (uniqueDays.length === 0) return;
-    const countersByDay = new Map(uniqueDays.map((d) => [d, countersJson(source, d, counters[d])]));
-    for (const d of Object.keys(counters))
-      if (!countersByDay.has(d))
-        throw new StoreError(`${source.platform} counters for ${d}, a day not being replaced`);
-    const merged = mergeRows(source, uniqueDays, rows);
-    if (!Number.isSafeInteger(fetchedAt))
-      throw new StoreError(`fetchedAt must be epoch ms, got ${fetchedAt}`);
-    const perDay = new Map(uniqueDays.map((d) => [d, 0]));
-    for (const r of merged) perDay.set(r.day, perDay.get(r.day)! + 1);
+    if (days.length === 0) return;
+    const checked = checkReplace(source, days, rows, fetchedAt, counters);
+    const { days: uniqueDays, rows: merged } = checked;
     const { platform, org } = source;
 
     const stmts: InStatement[] = [];
@@ -114,22 +106,8 @@ class SqliteStore implements Store {
     for (const part of chunks(merged, INSERT_CHUNK)) {
       stmts.push({
         sql: `INSERT INTO usage_rows (${COLUMNS}) VALUES ${marks(part.length, `(${marks(COLUMN_COUNT)})`)}`,
-        args: part.flatMap((r) => [
-          platform,
-          org,
-          r.day,
-          r.identity,
-          r.email,
-          r.model,
-          r.requests,
-          r.inputTokens,
-          r.outputTokens,
-          r.cacheReadTokens,
-          r.cacheWriteTokens,
-          r.costNanos,
-          r.costEstimated ? 1 : 0,
-          ...activityValues(r.activity),
-        ]),
+        // libsql stores a boolean as the integer 1 or 0.
+        args: part.flatMap((r) => [platform, org, ...rowValues(r)]),
       });
     }
     for (const part of chunks(uniqueDays, DAY_CHUNK)) {
@@ -138,7 +116,14 @@ class SqliteStore implements Store {
           `INSERT INTO fetched_days (platform, org, day, fetched_at, row_count, counters) VALUES ${marks(part.length, "(?, ?, ?, ?, ?, ?)")} ` +
           "ON CONFLICT (platform, org, day) DO UPDATE SET fetched_at = excluded.fetched_at, " +
           "row_count = excluded.row_count, counters = excluded.counters",
-        args: part.flatMap((d) => [platform, org, d, fetchedAt, perDay.get(d)!, countersByDay.get(d)!]),
+        args: part.flatMap((d) => [
+          platform,
+          org,
+          d,
+          fetchedAt,
+          checked.rowCount.get(d)!,
+          checked.counters.get(d)!,
+        ]),
       });
     }
     try {

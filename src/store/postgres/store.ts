@@ -1,7 +1,7 @@
 import type postgres from "postgres";
-import { ACTIVITY_FIELDS, type UsageRow } from "../../usage/types.ts";
+import type { UsageRow } from "../../usage/types.ts";
+import { checkReplace, rowValues } from "../checks.ts";
 import type { DayCounters, Source, Store } from "../types.ts";
-import { checkReplace } from "./checks.ts";
 import { copyText, parseRows, ROW_COLUMNS } from "./copy-text.ts";
 import { runError } from "./errors.ts";
 
@@ -23,24 +23,6 @@ const COLUMN_TYPES = [
 ];
 /** Each inserted row arrives as a JSON array in ROW_COLUMNS order; `->>` gives SQL NULL for null. */
 const FROM_JSON = COLUMN_TYPES.map((t, i) => `(e->>${i})::${t}`).join(", ");
-
-function toRecord(r: UsageRow): unknown[] {
-  const a = r.activity;
-  return [
-    r.day,
-    r.identity,
-    r.email,
-    r.model,
-    r.requests,
-    r.inputTokens,
-    r.outputTokens,
-    r.cacheReadTokens,
-    r.cacheWriteTokens,
-    r.costNanos,
-    r.costEstimated,
-    ...ACTIVITY_FIELDS.map((f) => (a ? a[f] : null)),
-  ];
-}
 
 const isRetryable = (e: unknown) => ["40P01", "40001"].includes((e as { code?: string })?.code ?? "");
 
@@ -91,7 +73,7 @@ export class PostgresStore implements Store {
           await tx`DELETE FROM ai_usage_rows WHERE platform = ${platform} AND org = ${org}
             AND day IN (SELECT d::date FROM json_array_elements_text(${daysJson}::text::json) d)`;
           for (let i = 0; i < checked.rows.length; i += INSERT_CHUNK) {
-            const part = JSON.stringify(checked.rows.slice(i, i + INSERT_CHUNK).map(toRecord));
+            const part = JSON.stringify(checked.rows.slice(i, i + INSERT_CHUNK).map(rowValues));
             await tx.unsafe(
               `INSERT INTO ai_usage_rows (platform, org, ${ROW_COLUMNS})
                SELECT $1, $2, ${FROM_JSON} FROM jsonb_array_elements($3::text::jsonb) e`,
