@@ -137,6 +137,88 @@ describe.each([sqlite, pg])("store contract: $name", (engine) => {
     },
   );
 
+  it.skipIf(skip)(
+    "readTotals: a window summed per person and model equals its rows summed, activity nulls kept",
+    async () => {
+      const days = ["2025-05-01", "2025-05-02", "2025-05-03", "2025-05-04"];
+      const claude = [
+        row("2025-05-01", "a@x.io", { activity: activity({ linesAdded: 5 }) }),
+        row("2025-05-02", "a@x.io", { requests: 7, costNanos: 9, activity: activity({ commits: 0 }) }),
+        row("2025-05-03", "a@x.io", { requests: 11 }),
+        row("2025-05-02", "a@x.io", { model: "claude-opus-4", costEstimated: true, costNanos: 0 }),
+        row("2025-05-03", "a@x.io", { model: "claude-opus-4", costNanos: 40 }),
+        // A vendor id whose email became known on a later day stays two groups, as two rows would.
+        row("2025-05-02", "user-7", { email: null, requests: 1 }),
+        row("2025-05-03", "user-7", { email: "seven@x.io", requests: 2 }),
+        // Outside the window read below.
+        row("2025-05-04", "a@x.io", { requests: 1_000 }),
+      ];
+      const other = [row("2025-05-02", "a@x.io", { requests: 100, costNanos: 1 })];
+      const openai = [row("2025-05-02", "b@x.io", { platform: "openai", model: "gpt-5", requests: 3 })];
+      const s = await open();
+      await s.replaceDays(CLAUDE, days, claude, 1);
+      await s.replaceDays(CLAUDE_OTHER, days, other, 1);
+      await s.replaceDays(OPENAI, days, openai, 1);
+
+      // Expected: the stored rows of the asked sources and days, folded here by the group's key.
+      const expected = new Map<string, UsageRow>();
+      const group = (r: UsageRow) =>
+        JSON.stringify([r.platform, r.identity, r.email, r.model, r.costEstimated]);
+      for (const r of [...claude, ...openai].filter((r) => r.day <= "2025-05-03")) {
+        const key = group(r);
+        const t = expected.get(key);
+        if (!t) {
+          expected.set(key, {
+            ...r,
+            day: "2025-05-01",
+            activity: r.activity ? { ...r.activity } : undefined,
+          });
+          continue;
+        }
+        for (const f of [
+          "requests",
+          "inputTokens",
+          "outputTokens",
+          "cacheReadTokens",
+          "cacheWriteTokens",
+          "costNanos",
+        ] as const)
+          t[f] += r[f];
+        if (r.activity) {
+          t.activity ??= activity({});
+          for (const [f, v] of Object.entries(r.activity) as [keyof Activity, number | null][])
+            if (v !== null) t.activity[f] = (t.activity[f] ?? 0) + v;
+        }
+      }
+      for (const t of expected.values()) if (!t.activity) delete t.activity;
+
+      const totals = await s.readTotals([CLAUDE, OPENAI], "2025-05-01", "2025-05-03");
+      const inOrder = (rows: UsageRow[]) => [...rows].sort((x, y) => group(x).localeCompare(group(y)));
+      expect(inOrder(totals)).toEqual(inOrder([...expected.values()]));
+      expect(totals).toHaveLength(6);
+      const a = totals.find((r) => r.identity === "a@x.io" && r.model === "claude-sonnet-4")!;
+      expect(a.requests).toBe(3 + 7 + 11);
+      expect(a.activity).toEqual(activity({ linesAdded: 5, commits: 0 }));
+      expect(await s.readTotals([], "2025-05-01", "2025-05-03")).toEqual([]);
+      expect(await s.readTotals([CURSOR], "2025-05-01", "2025-05-03")).toEqual([]);
+    },
+  );
+
+  it.skipIf(skip)(
+    "readTotals: a sum too large to hold exactly is an error, not a rounded figure",
+    async () => {
+      const s = await open();
+      const big = (day: string) => row(day, "a@x.io", { costNanos: 9_007_199_254_740_991 });
+      await s.replaceDays(CLAUDE, ["2025-05-01", "2025-05-02"], [big("2025-05-01"), big("2025-05-02")], 1);
+      const err = await s.readTotals([CLAUDE], "2025-05-01", "2025-05-02").catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as Error).message).toMatch(/too large to hold exactly/);
+      expect((await s.readTotals([CLAUDE], "2025-05-01", "2025-05-01"))[0]!.costNanos).toBe(
+        9_007_199_254_740_991,
+      );
+    },
+  );
+
   it.skipIf(skip)("keeps two sources apart: rows, fetch records, counters and cache", async () => {
     const s = await open();
     await s.replaceDays(CLAUDE, ["2025-05-01"], [row("2025-05-01", "a@x.io", { requests: 1 })], 1, {

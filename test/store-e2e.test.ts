@@ -67,6 +67,32 @@ describe.concurrent("history store, end to end", { timeout: 60_000 }, () => {
     expect(readdirSync(cwd3)).toEqual([]);
   });
 
+  it("every dimension and format prints from the store what it prints live (summed windows or days)", async ({
+    expect,
+  }) => {
+    const emu = await emulators();
+    const store = join(tempDir(), "h.db");
+    // The previous window of --compare is stored too.
+    const synced = ["--since", "2026-10-25", "--until", "2026-11-07"];
+    expect((await runCli(["sync", ...synced, "--store", store], emu.env)).code).toBe(0);
+    const m = mark(emu);
+    for (const args of [
+      ["--json", "--compare"],
+      ["--json", "--by", "model", "--activity"],
+      ["--json", "--by", "team", "--sort", "tokens"],
+      ["--format", "csv", "--by", "platform"],
+      ["--json", "--by", "week"],
+      ["--format", "markdown", "--by", "day", "--top", "3"],
+    ]) {
+      const stored = await runCli([...args, ...OLD, "--store", store], emu.env);
+      const live = await runCli([...args, ...OLD, "--no-store"], emu.env);
+      expect(stored.code, args.join(" ")).toBe(0);
+      expect(stored.stdout, args.join(" ")).toBe(live.stdout);
+    }
+    // Only the live runs asked Claude for days: 7 each, and 7 more for the compared window.
+    expect(m.claudeDays().length).toBe(6 * 7 + 7);
+  });
+
   it("a second run over settled days makes no request at all and prints the same bytes", async ({
     expect,
   }) => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import { UsageError } from "../src/config/errors.ts";
 import { openStore, type Source, type Store, StoreError } from "../src/store/index.ts";
 import { openPostgresStore } from "../src/store/postgres/index.ts";
-import { PG_SCHEMA_VERSION } from "../src/store/postgres/migrations.ts";
+import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from "../src/store/postgres/migrations.ts";
 import { parsePgUrl } from "../src/store/postgres/url.ts";
 import type { UsageRow } from "../src/usage/types.ts";
 import { NO_PG, type PgServer, pgBinDir, SECRET_PASSWORD, SECRET_ROLE, startPg } from "./pg-server.ts";
@@ -205,6 +205,27 @@ describe.skipIf(!hasPg)("postgres store: schema and grants", () => {
     expect(tables.length).toBeGreaterThan(20);
     // No column could hold a key.
     for (const r of tables) expect(String(r.c)).not.toMatch(/secret|auth|password|credential|api_?key/i);
+  });
+
+  it("upgrades a v1 store in place: rows kept, the planner's statistics for summed reads added", async () => {
+    const url = await pg.createDatabase();
+    const sql = pg.admin(dbOf(url));
+    await sql.unsafe(
+      "CREATE TABLE ai_usage_schema (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL)",
+    );
+    for (const statement of PG_MIGRATIONS[0]!.statements) await sql.unsafe(statement);
+    await sql`INSERT INTO ai_usage_schema VALUES (1, 1)`;
+    await sql`INSERT INTO ai_usage_rows (platform, org, day, identity, model, requests, input_tokens,
+      output_tokens, cache_read_tokens, cache_write_tokens, cost_nanos, cost_estimated)
+      VALUES ('cursor', 'org:one', '2026-01-01', 'a@x.io', 'auto', 2, 1, 1, 0, 0, 5, false)`;
+    const store = await openStore(url);
+    const [totals] = await store.readTotals([SRC], "2026-01-01", "2026-01-31");
+    await store.close();
+    expect(totals).toMatchObject({ identity: "a@x.io", day: "2026-01-01", requests: 2, costNanos: 5 });
+    expect(await sql`SELECT version FROM ai_usage_schema`).toEqual([{ version: PG_SCHEMA_VERSION }]);
+    expect(await sql`SELECT stxname AS name FROM pg_statistic_ext`).toEqual([
+      { name: "ai_usage_rows_groups" },
+    ]);
   });
 
   it("refuses a schema written by a newer ai-usage", async () => {

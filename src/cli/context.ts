@@ -168,6 +168,7 @@ export async function syncUsage(
   io: Io,
   window: { since: string; until: string },
   onRow?: (row: UsageRow) => void,
+  wholeWindow = false,
 ) {
   const { options } = ctx;
   const progress = createProgress(io, options.verbose);
@@ -185,6 +186,7 @@ export async function syncUsage(
       noStoreReason: ctx.noStoreReason,
       refresh: options.refresh,
       onRow,
+      wholeWindow,
       client: { prices: ctx.prices, activity: options.activity },
       onProgress: progress.update,
       onWait: progress.wait,

@@ -2,7 +2,7 @@ import type { RawFlags } from "../config/options.ts";
 import { defaultPricesPath } from "../config/prices.ts";
 import { render } from "../render/index.ts";
 import { Aggregator } from "../report/aggregate.ts";
-import { previousWindow } from "../report/periods.ts";
+import { isTimeDimension, previousWindow } from "../report/periods.ts";
 import { UsageSeries } from "../report/series.ts";
 import { prepare, syncUsage } from "./context.ts";
 import type { Io } from "./io.ts";
@@ -17,10 +17,18 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
     const aggregator = new Aggregator(ctx.aliases, ctx.teams);
     // The HTML charts need per-day and per-model sums; only that format collects them.
     const series = options.format === "html" ? new UsageSeries(options) : undefined;
-    const outcomes = await syncUsage(ctx, io, options, (row) => {
-      aggregator.add(row);
-      series?.add(row);
-    });
+    // Without days in the output, the store sums the window itself (Store.readTotals).
+    const wholeWindow = !series && !isTimeDimension(options.by);
+    const outcomes = await syncUsage(
+      ctx,
+      io,
+      options,
+      (row) => {
+        aggregator.add(row);
+        series?.add(row);
+      },
+      wholeWindow,
+    );
     // --compare: the previous window through the same sync (the store serves its settled days),
     // for the platforms that delivered this window: a failed one must not read as "−100%".
     const previous = options.compare ? previousWindow(options) : undefined;
@@ -31,7 +39,13 @@ export async function runReport(flags: RawFlags, io: Io): Promise<number> {
       const before =
         platforms.length === 0
           ? []
-          : await syncUsage({ ...ctx, platforms }, io, previous, (row) => aggregator.addPrevious(row));
+          : await syncUsage(
+              { ...ctx, platforms },
+              io,
+              previous,
+              (row) => aggregator.addPrevious(row),
+              wholeWindow,
+            );
       const failed = before.filter((o) => o.status.status === "error").map((o) => o.status.platform);
       if (failed.length > 0)
         notes.push(

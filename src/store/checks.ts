@@ -98,6 +98,70 @@ export function rowValues(r: UsageRow): (string | number | boolean | null)[] {
   ];
 }
 
+/** The columns `readTotals` sums: SQL's `sum` is null only when every value is null (not reported). */
+const SUMMED = [
+  "requests",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "cost_nanos",
+  "lines_added",
+  "lines_removed",
+  "commits",
+  "pull_requests",
+  "suggestions_accepted",
+  "suggestions_rejected",
+];
+/**
+ * A `readTotals` result in both engines, in `rowValues` order without day: the group (platform,
+ * identity, email, model, cost estimated) and its sums.
+ */
+export const TOTALS_COLUMNS = [
+  "platform",
+  "identity",
+  "email",
+  "model",
+  ...SUMMED.slice(0, 6),
+  "cost_estimated",
+  ...SUMMED.slice(6),
+];
+export const TOTALS_SELECT = TOTALS_COLUMNS.map((c) => (SUMMED.includes(c) ? `sum(${c}) AS ${c}` : c)).join(
+  ", ",
+);
+export const TOTALS_GROUP = "platform, identity, email, model, cost_estimated";
+
+/**
+ * A summed row from the values `TOTALS_SELECT` gives (numbers may arrive as text). A sum beyond
+ * 2^53 could not be held exactly, so it is an error rather than a silently rounded figure.
+ */
+export function totalsRow(day: string, v: readonly unknown[]): UsageRow {
+  const platform = String(v[0]);
+  const count = (x: unknown): number => {
+    const n = Number(x);
+    if (!Number.isSafeInteger(n))
+      throw new StoreError(`${platform} sum ${String(x)} is too large to hold exactly`);
+    return n;
+  };
+  const row: UsageRow = {
+    platform,
+    day,
+    identity: String(v[1]),
+    email: v[2] === null ? null : String(v[2]),
+    model: String(v[3]),
+    requests: count(v[4]),
+    inputTokens: count(v[5]),
+    outputTokens: count(v[6]),
+    cacheReadTokens: count(v[7]),
+    cacheWriteTokens: count(v[8]),
+    costNanos: count(v[9]),
+    costEstimated: v[10] === true || v[10] === 1,
+  };
+  const activity = activityFrom(v.slice(11).map((x) => (x === null ? null : count(x))));
+  if (activity) row.activity = activity;
+  return row;
+}
+
 /** A replace after every check, in the shapes both engines write. */
 export interface CheckedReplace {
   days: string[];

@@ -3,7 +3,15 @@ import { dirname, resolve, sep } from "node:path";
 import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client";
 import { UsageError } from "../config/errors.ts";
 import type { UsageRow } from "../usage/types.ts";
-import { activityFrom, checkReplace, rowValues } from "./checks.ts";
+import {
+  activityFrom,
+  checkReplace,
+  rowValues,
+  TOTALS_COLUMNS,
+  TOTALS_GROUP,
+  TOTALS_SELECT,
+  totalsRow,
+} from "./checks.ts";
 import { migrate } from "./migrations.ts";
 import { type DayCounters, type Source, type Store, StoreError } from "./types.ts";
 
@@ -197,6 +205,26 @@ class SqliteStore implements Store {
       return JSON.parse(String(rs.rows[0]?.page ?? "[]")) as JsonRow[];
     } catch (e) {
       throw this.fail("reading rows", e);
+    }
+  }
+
+  async readTotals(sources: readonly Source[], since: string, until: string): Promise<UsageRow[]> {
+    if (sources.length === 0) return [];
+    const which = sources.map(() => "(platform = ? AND org = ?)").join(" OR ");
+    try {
+      // As in readPage, the result comes back as one JSON text.
+      const rs = await this.client.execute({
+        sql:
+          `SELECT json_group_array(json_array(${TOTALS_COLUMNS.join(", ")})) AS rows FROM (` +
+          `SELECT ${TOTALS_SELECT} FROM usage_rows WHERE (${which}) AND day BETWEEN ? AND ? ` +
+          `GROUP BY ${TOTALS_GROUP} ORDER BY ${TOTALS_GROUP})`,
+        args: [...sources.flatMap((s) => [s.platform, s.org]), since, until],
+      });
+      const rows = JSON.parse(String(rs.rows[0]?.rows ?? "[]")) as unknown[][];
+      return rows.map((v) => totalsRow(since, v));
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      throw this.fail("reading totals", e);
     }
   }
 

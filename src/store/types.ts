@@ -40,6 +40,13 @@ export interface Store {
   readCounters(source: Source, since: string, until: string): Promise<Record<string, number>>;
   /** The stored rows of `sources` for `since..until`, as one consistent snapshot. */
   readRows(sources: readonly Source[], since: string, until: string): AsyncIterable<UsageRow>;
+  /**
+   * The same rows summed over the days of `since..until` (in one statement, so one snapshot): a row
+   * per platform, identity, email, model and costEstimated, each with `day` = `since`. An activity
+   * figure stays null only where no day reports it. For reports that do not split by time, which
+   * then fold thousands of rows instead of millions.
+   */
+  readTotals(sources: readonly Source[], since: string, until: string): Promise<UsageRow[]>;
   /** A small key/value memo for `source` (identity lookups): namespace → key → value. */
   cacheGet(source: Source, namespace: string, keys: readonly string[]): Promise<Map<string, string>>;
   cacheSet(source: Source, namespace: string, entries: ReadonlyMap<string, string>): Promise<void>;

@@ -28,6 +28,11 @@ export interface SyncInput {
   refresh: boolean;
   /** Receives every row of the window of each platform that succeeded (a report); absent for `sync`. */
   onRow?: (row: UsageRow) => void;
+  /**
+   * The report does not split by day, so the store may hand `onRow` its rows summed over the window
+   * (`Store.readTotals`): a year of a large organisation is thousands of rows instead of millions.
+   */
+  wholeWindow?: boolean;
   client?: Partial<ClientOptions>;
   onProgress?: (platform: PlatformId, done: number, total: number) => void;
   onWait?: (platform: PlatformId, ms: number, why: string) => void;
@@ -108,11 +113,15 @@ async function syncOne(platform: Platform, input: SyncInput): Promise<PlatformOu
     if (store) {
       const counters = reportedCounters(await store.readCounters(source, input.since, input.until));
       if (Object.keys(counters).length > 0) status.counters = counters;
-      if (input.onRow)
-        for await (const row of store.readRows([source], input.since, input.until)) {
+      if (input.onRow) {
+        const rows = input.wholeWindow
+          ? await store.readTotals([source], input.since, input.until)
+          : store.readRows([source], input.since, input.until);
+        for await (const row of rows) {
           input.onRow(row);
           outcome.rows++;
         }
+      }
     } else {
       const counters = reportedCounters(sumCounters(held));
       if (Object.keys(counters).length > 0) status.counters = counters;

@@ -52,6 +52,16 @@ export const PG_MIGRATIONS: readonly { version: number; statements: readonly str
       )`,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // A report that does not split by time sums a window per person and model. Without this the
+      // planner guesses hundreds of thousands of groups and sorts every row on disk; with it, it
+      // hashes them in parallel (about 3 times faster for a year of 2,000 people, bench/store.ts).
+      "CREATE STATISTICS ai_usage_rows_groups (ndistinct) ON identity, email, model, cost_estimated FROM ai_usage_rows",
+      "ANALYZE ai_usage_rows",
+    ],
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
