@@ -1,5 +1,6 @@
 import type postgres from "postgres";
 import { UsageError } from "../../config/errors.ts";
+import { CREATE_MONTHS } from "./months.ts";
 
 /**
  * The PostgreSQL schema, in versioned steps. Tables carry an `ai_usage_` prefix so the store can
@@ -60,6 +61,7 @@ export const PG_MIGRATIONS: readonly { version: number; statements: readonly str
       // hashes them in parallel (about 3 times faster for a year of 2,000 people, bench/store.ts).
       "CREATE STATISTICS ai_usage_rows_groups (ndistinct) ON identity, email, model, cost_estimated FROM ai_usage_rows",
       "ANALYZE ai_usage_rows",
+      ...CREATE_MONTHS,
     ],
   },
 ];

@@ -1,9 +1,10 @@
 import type postgres from "postgres";
 import type { UsageRow } from "../../usage/types.ts";
-import { checkReplace, rowValues, TOTALS_GROUP, TOTALS_SELECT, totalsRow } from "../checks.ts";
+import { checkReplace, rowValues, totalsRow } from "../checks.ts";
 import type { DayCounters, Source, Store } from "../types.ts";
 import { copyText, parseRows, ROW_COLUMNS } from "./copy-text.ts";
 import { runError } from "./errors.ts";
+import { recomputeMonths, totalsQuery } from "./months.ts";
 
 /** Rows per INSERT, sent as one JSON parameter (no parameter-count limit, one round trip). */
 const INSERT_CHUNK = 5_000;
@@ -85,6 +86,7 @@ export class PostgresStore implements Store {
             FROM json_array_elements(${records}::text::json) e
             ON CONFLICT (platform, org, day) DO UPDATE SET fetched_at = excluded.fetched_at,
               row_count = excluded.row_count, counters = excluded.counters`;
+          await recomputeMonths(tx, source, checked.days);
         });
         return;
       } catch (e) {
@@ -168,21 +170,13 @@ export class PostgresStore implements Store {
 
   async readTotals(sources: readonly Source[], since: string, until: string): Promise<UsageRow[]> {
     if (sources.length === 0) return [];
-    const which = sources.map((_, i) => `(platform = $${2 * i + 1} AND org = $${2 * i + 2})`).join(" OR ");
-    const n = 2 * sources.length;
+    const { text, params } = totalsQuery(sources, since, until);
     let rows: postgres.Row[];
     try {
       rows = await this.sql.begin(async (tx) => {
-        // Compiling this one scan costs more than it saves (measured in bench/store.ts).
+        // Compiling this one query costs more than it saves (measured in bench/store.ts).
         await tx`SET LOCAL jit = off`;
-        return tx
-          .unsafe(
-            `SELECT ${TOTALS_SELECT} FROM ai_usage_rows WHERE (${which})
-           AND day BETWEEN $${n + 1}::date AND $${n + 2}::date
-           GROUP BY ${TOTALS_GROUP} ORDER BY ${TOTALS_GROUP}`,
-            [...sources.flatMap((s) => [s.platform, s.org]), since, until],
-          )
-          .values();
+        return tx.unsafe(text, params).values();
       });
     } catch (e) {
       throw this.fail("reading totals", e);
