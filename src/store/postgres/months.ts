@@ -1,18 +1,39 @@
 import type postgres from "postgres";
 import { addDays } from "../../usage/days.ts";
-import { TOTALS_COLUMNS, TOTALS_GROUP, TOTALS_SELECT } from "../checks.ts";
+import { TOTALS_GROUP } from "../checks.ts";
 import type { Source } from "../types.ts";
 
 /**
  * `ai_usage_months` holds each source's rows summed per calendar month (per identity, email, model
- * and cost estimated), so a report over a year sums a dozen months of totals plus the days of the
- * window's partial months instead of every stored row. It is derived data: every replace recomputes
- * the months it touched from `ai_usage_rows`, in the same transaction, under a lock per
- * (source, month), so it always equals what the rows sum to.
+ * and cost estimated), so a report over a year sums a dozen months plus the days of the window's
+ * partial months instead of every stored row. It is kept in step with `ai_usage_rows` by the same
+ * statements that delete and insert rows (their RETURNING rows are added or subtracted), so its
+ * cost follows the rows replaced, not the month's size. `rows` counts the rows summed (a group at 0
+ * is removed); each activity figure keeps a sum and how many rows reported it, so a figure no row
+ * reports reads back as null, as it does from rows.
  */
 
-/** What a month holds: the group and its sums, as `readTotals` selects them from rows. */
-const MONTH_COLUMNS = TOTALS_COLUMNS.join(", ");
+const COUNTS = [
+  "requests",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "cost_nanos",
+];
+const FIGURES = [
+  "lines_added",
+  "lines_removed",
+  "commits",
+  "pull_requests",
+  "suggestions_accepted",
+  "suggestions_rejected",
+];
+const GROUP = ["platform", "org", "month", "identity", "email", "model", "cost_estimated"];
+const SUMS = ["rows", ...COUNTS, ...FIGURES, ...FIGURES.map((f) => `${f}_n`)];
+/** The unique key; a NULL email is one value in it (NULLS NOT DISTINCT needs PostgreSQL 15). */
+const CONFLICT =
+  "(platform, org, month, identity, (coalesce(email, '')), (email IS NULL), model, cost_estimated)";
 
 export const CREATE_MONTHS = [
   `CREATE TABLE ai_usage_months (
@@ -22,26 +43,55 @@ export const CREATE_MONTHS = [
     identity text NOT NULL,
     email text,
     model text NOT NULL,
-    requests bigint NOT NULL,
-    input_tokens bigint NOT NULL,
-    output_tokens bigint NOT NULL,
-    cache_read_tokens bigint NOT NULL,
-    cache_write_tokens bigint NOT NULL,
-    cost_nanos bigint NOT NULL,
     cost_estimated boolean NOT NULL,
-    lines_added bigint,
-    lines_removed bigint,
-    commits bigint,
-    pull_requests bigint,
-    suggestions_accepted bigint,
-    suggestions_rejected bigint
+    ${SUMS.map((c) => `${c} bigint NOT NULL`).join(",\n    ")}
   )`,
-  "CREATE INDEX ai_usage_months_source ON ai_usage_months (platform, org, month)",
+  `CREATE UNIQUE INDEX ai_usage_months_key ON ai_usage_months ${CONFLICT}`,
   // The history already stored, summed once.
-  `INSERT INTO ai_usage_months (org, month, ${MONTH_COLUMNS})
-   SELECT org, date_trunc('month', day)::date, ${TOTALS_SELECT}
-   FROM ai_usage_rows GROUP BY org, date_trunc('month', day), ${TOTALS_GROUP}`,
+  addRows("ai_usage_rows", 1),
 ];
+
+/**
+ * An upsert adding `sign` × the rows of `from` (a table or a CTE of rows) into their months. Groups
+ * are upserted in key order, so two replaces touching the same month take its row locks in one
+ * order.
+ */
+function addRows(from: string, sign: 1 | -1): string {
+  const s = sign < 0 ? "-" : "";
+  const values = [
+    `${s}count(*)`,
+    ...COUNTS.map((c) => `${s}sum(${c})`),
+    ...FIGURES.map((f) => `${s}coalesce(sum(${f}), 0)`),
+    ...FIGURES.map((f) => `${s}count(${f})`),
+  ];
+  return `INSERT INTO ai_usage_months (${[...GROUP, ...SUMS].join(", ")})
+    SELECT platform, org, date_trunc('month', day)::date AS month, identity, email, model, cost_estimated,
+      ${values.join(", ")}
+    FROM ${from} GROUP BY platform, org, date_trunc('month', day), identity, email, model, cost_estimated
+    ORDER BY ${GROUP.join(", ")}
+    ON CONFLICT ${CONFLICT} DO UPDATE SET ${SUMS.map((c) => `${c} = ai_usage_months.${c} + excluded.${c}`).join(", ")}`;
+}
+
+/** Deletes `source`'s rows of `daysJson` (a JSON array of days), taking them out of their months. */
+export function deleteDays(tx: postgres.TransactionSql, source: Source, daysJson: string) {
+  return tx.unsafe(
+    `WITH gone AS (DELETE FROM ai_usage_rows WHERE platform = $1 AND org = $2
+       AND day IN (SELECT d::date FROM json_array_elements_text($3::text::json) d) RETURNING *)
+     ${addRows("gone", -1)}`,
+    [source.platform, source.org, daysJson],
+  );
+}
+
+/** Wraps an `INSERT INTO ai_usage_rows … ` so the rows it inserts are added to their months. */
+export const insertingRows = (insert: string) =>
+  `WITH added AS (${insert} RETURNING *) ${addRows("added", 1)}`;
+
+/** Removes the groups of `source`'s months of `daysJson` that no row is summed into any more. */
+export function dropEmptyGroups(tx: postgres.TransactionSql, source: Source, daysJson: string) {
+  return tx`DELETE FROM ai_usage_months WHERE platform = ${source.platform} AND org = ${source.org}
+    AND month IN (SELECT date_trunc('month', d::date)::date FROM json_array_elements_text(${daysJson}::text::json) d)
+    AND rows = 0`;
+}
 
 /** The first day of `day`'s month. */
 const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
@@ -53,34 +103,9 @@ function nextMonth(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Recomputes the months holding `days` (sorted) of `source`, inside the caller's transaction. */
-export async function recomputeMonths(
-  tx: postgres.TransactionSql,
-  source: Source,
-  days: readonly string[],
-): Promise<void> {
-  const months = [...new Set(days.map(monthOf))].sort();
-  const { platform, org } = source;
-  const json = JSON.stringify(months);
-  // After the day locks, in month order: a replace of other days of the same month waits here, so
-  // each recompute sees the other's committed rows.
-  await tx`SELECT pg_advisory_xact_lock(hashtextextended(${platform} || chr(31) || ${org} || chr(31) || 'month ' || m, 7))
-    FROM (SELECT m FROM json_array_elements_text(${json}::text::json) m ORDER BY m OFFSET 0) s`;
-  await tx`DELETE FROM ai_usage_months WHERE platform = ${platform} AND org = ${org}
-    AND month IN (SELECT m::date FROM json_array_elements_text(${json}::text::json) m)`;
-  await tx.unsafe(
-    `INSERT INTO ai_usage_months (org, month, ${MONTH_COLUMNS})
-     SELECT org, date_trunc('month', day)::date, ${TOTALS_SELECT}
-     FROM ai_usage_rows WHERE platform = $1 AND org = $2 AND day >= $3::date AND day < $4::date
-     AND date_trunc('month', day)::date IN (SELECT m::date FROM json_array_elements_text($5::text::json) m)
-     GROUP BY org, date_trunc('month', day), ${TOTALS_GROUP}`,
-    [platform, org, months[0]!, nextMonth(months[months.length - 1]!), json],
-  );
-}
-
 /**
  * The query of `readTotals`: whole months of the window from `ai_usage_months`, the days of its
- * partial months from `ai_usage_rows`, summed together. Returns the SQL and its parameters.
+ * partial months from `ai_usage_rows`, summed together, in `totalsRow`'s column order.
  */
 export function totalsQuery(
   sources: readonly Source[],
@@ -89,23 +114,33 @@ export function totalsQuery(
 ): { text: string; params: string[] } {
   const params: string[] = sources.flatMap((s) => [s.platform, s.org]);
   const which = sources.map((_, i) => `(platform = $${2 * i + 1} AND org = $${2 * i + 2})`).join(" OR ");
-  // Whole months form one run: from the first month starting on or after `since` to the last
-  // ending on or before `until`.
+  const p = (value: string) => `$${params.push(value)}::date`;
+  const keys = "platform, identity, email, model, cost_estimated";
+  const fromRows = (range: string) =>
+    `SELECT ${keys}, ${COUNTS.join(", ")}, ${FIGURES.map((f) => `coalesce(${f}, 0) AS ${f}`).join(", ")},
+      ${FIGURES.map((f) => `(${f} IS NOT NULL)::int AS ${f}_n`).join(", ")}
+     FROM ai_usage_rows WHERE (${which}) AND ${range}`;
+  // Whole months form one run: from the first month starting on or after `since` to the end of the
+  // last one ending on or before `until`.
   const first = since === monthOf(since) ? since : nextMonth(since);
   const end = nextMonth(until) === addDays(until, 1) ? nextMonth(until) : monthOf(until);
-  const p = (value: string) => `$${params.push(value)}::date`;
   const parts =
     first < end
       ? [
-          `SELECT ${MONTH_COLUMNS} FROM ai_usage_months WHERE (${which}) AND month >= ${p(first)} AND month < ${p(end)}`,
-          `SELECT ${MONTH_COLUMNS} FROM ai_usage_rows WHERE (${which}) AND day >= ${p(since)} AND day < ${p(first)}`,
-          `SELECT ${MONTH_COLUMNS} FROM ai_usage_rows WHERE (${which}) AND day >= ${p(end)} AND day <= ${p(until)}`,
+          `SELECT ${keys}, ${[...COUNTS, ...FIGURES, ...FIGURES.map((f) => `${f}_n`)].join(", ")}
+           FROM ai_usage_months WHERE (${which}) AND month >= ${p(first)} AND month < ${p(end)}`,
+          fromRows(`day >= ${p(since)} AND day < ${p(first)}`),
+          fromRows(`day >= ${p(end)} AND day <= ${p(until)}`),
         ]
-      : [
-          `SELECT ${MONTH_COLUMNS} FROM ai_usage_rows WHERE (${which}) AND day BETWEEN ${p(since)} AND ${p(until)}`,
-        ];
+      : [fromRows(`day BETWEEN ${p(since)} AND ${p(until)}`)];
+  const select = [
+    "platform, identity, email, model",
+    ...COUNTS.map((c) => `sum(${c})`),
+    "cost_estimated",
+    ...FIGURES.map((f) => `CASE WHEN sum(${f}_n) > 0 THEN sum(${f}) END`),
+  ].join(", ");
   return {
-    text: `SELECT ${TOTALS_SELECT} FROM (${parts.join(" UNION ALL ")}) t GROUP BY ${TOTALS_GROUP} ORDER BY ${TOTALS_GROUP}`,
+    text: `SELECT ${select} FROM (${parts.join(" UNION ALL ")}) t GROUP BY ${TOTALS_GROUP} ORDER BY ${TOTALS_GROUP}`,
     params,
   };
 }

@@ -4,7 +4,7 @@ import { checkReplace, rowValues, totalsRow } from "../checks.ts";
 import type { DayCounters, Source, Store } from "../types.ts";
 import { copyText, parseRows, ROW_COLUMNS } from "./copy-text.ts";
 import { runError } from "./errors.ts";
-import { recomputeMonths, totalsQuery } from "./months.ts";
+import { deleteDays, dropEmptyGroups, insertingRows, totalsQuery } from "./months.ts";
 
 /** Rows per INSERT, sent as one JSON parameter (no parameter-count limit, one round trip). */
 const INSERT_CHUNK = 5_000;
@@ -67,26 +67,27 @@ export class PostgresStore implements Store {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.sql.begin(async (tx) => {
-          // One lock per (source, day), taken in day order: two machines replacing overlapping days
-          // queue behind each other, so each day ends as exactly one fetch wrote it.
-          await tx`SELECT pg_advisory_xact_lock(hashtextextended(${platform} || chr(31) || ${org} || chr(31) || d, 7))
-            FROM (SELECT d FROM json_array_elements_text(${daysJson}::text::json) d ORDER BY d OFFSET 0) s`;
-          await tx`DELETE FROM ai_usage_rows WHERE platform = ${platform} AND org = ${org}
-            AND day IN (SELECT d::date FROM json_array_elements_text(${daysJson}::text::json) d)`;
+          // One lock per (source, month), taken in month order: two machines replacing days of one
+          // month queue behind each other, so each day ends as exactly one fetch wrote it, and the
+          // month's totals add every replace.
+          await tx`SELECT pg_advisory_xact_lock(hashtextextended(${platform} || chr(31) || ${org} || chr(31) || m, 7))
+            FROM (SELECT DISTINCT to_char(d::date, 'YYYY-MM') AS m
+              FROM json_array_elements_text(${daysJson}::text::json) d ORDER BY m) s`;
+          await deleteDays(tx, source, daysJson);
           for (let i = 0; i < checked.rows.length; i += INSERT_CHUNK) {
             const part = JSON.stringify(checked.rows.slice(i, i + INSERT_CHUNK).map(rowValues));
             await tx.unsafe(
-              `INSERT INTO ai_usage_rows (platform, org, ${ROW_COLUMNS})
-               SELECT $1, $2, ${FROM_JSON} FROM jsonb_array_elements($3::text::jsonb) e`,
+              insertingRows(`INSERT INTO ai_usage_rows (platform, org, ${ROW_COLUMNS})
+               SELECT $1, $2, ${FROM_JSON} FROM jsonb_array_elements($3::text::jsonb) e`),
               [platform, org, part],
             );
           }
+          await dropEmptyGroups(tx, source, daysJson);
           await tx`INSERT INTO ai_usage_fetched_days (platform, org, day, fetched_at, row_count, counters)
             SELECT ${platform}, ${org}, (e->>0)::date, ${fetchedAt}, (e->>1)::integer, e->2
             FROM json_array_elements(${records}::text::json) e
             ON CONFLICT (platform, org, day) DO UPDATE SET fetched_at = excluded.fetched_at,
               row_count = excluded.row_count, counters = excluded.counters`;
-          await recomputeMonths(tx, source, checked.days);
         });
         return;
       } catch (e) {
