@@ -56,7 +56,8 @@ const CLI_ENV = {
 };
 const SOURCE: Source = sourceOf(platformById("claude")!, CLI_ENV, CLI_ENV.ANTHROPIC_ADMIN_API_KEY);
 const MODELS = ["claude-sonnet-4-5", "claude-opus-4-1", "claude-haiku-4-5"];
-const LAST_DAY = "2026-06-30";
+/** Mid-month, as a window ending today usually is: a year then has two partial months. */
+const LAST_DAY = "2026-06-15";
 
 function dayRows(day: string, people: number): UsageRow[] {
   const rows: UsageRow[] = [];
@@ -113,7 +114,7 @@ async function measure(
   for (const day of window) {
     const rows = dayRows(day, people);
     for (const r of rows) expected += r.costNanos;
-    await store.replaceDays(SOURCE, [day], rows, Date.parse("2026-07-10T00:00:00Z"));
+    await store.replaceDays(SOURCE, [day], rows, Date.parse("2026-06-25T00:00:00Z"));
   }
   const syncMs = performance.now() - started;
   const check = (what: string, rows: number, cost: number, wantRows: number) => {

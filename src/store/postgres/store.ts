@@ -10,7 +10,7 @@ import { deleteDays, dropEmptyGroups, insertingRows, totalsQuery } from "./month
 const INSERT_CHUNK = 5_000;
 /** Rows per page read: one COPY each, held in memory while it is parsed (a few MB). */
 const READ_PAGE = 50_000;
-/** A deadlock (two sources whose day locks hash alike) is retried, not reported. */
+/** A deadlock (two sources whose month locks hash alike) is retried, not reported. */
 const RETRIES = 3;
 
 const COLUMN_TYPES = [
@@ -175,8 +175,10 @@ export class PostgresStore implements Store {
     let rows: postgres.Row[];
     try {
       rows = await this.sql.begin(async (tx) => {
-        // Compiling this one query costs more than it saves (measured in bench/store.ts).
+        // Measured with bench/store.ts: compiling this one query costs more than it saves, and the
+        // planner hashes the groups (rather than sorting every row on disk) once it may use 64 MB.
         await tx`SET LOCAL jit = off`;
+        await tx`SET LOCAL work_mem = '64MB'`;
         return tx.unsafe(text, params).values();
       });
     } catch (e) {
