@@ -98,14 +98,17 @@ export function rowValues(r: UsageRow): (string | number | boolean | null)[] {
   ];
 }
 
-/** The columns `readTotals` sums: SQL's `sum` is null only when every value is null (not reported). */
-const SUMMED = [
+/** The count columns of a stored row, in `rowValues` order. */
+export const COUNT_COLUMNS = [
   "requests",
   "input_tokens",
   "output_tokens",
   "cache_read_tokens",
   "cache_write_tokens",
   "cost_nanos",
+];
+/** The activity columns of a stored row (null = not reported), in `rowValues` order. */
+export const ACTIVITY_COLUMNS = [
   "lines_added",
   "lines_removed",
   "commits",
@@ -113,26 +116,12 @@ const SUMMED = [
   "suggestions_accepted",
   "suggestions_rejected",
 ];
-/**
- * A `readTotals` result in both engines, in `rowValues` order without day: the group (platform,
- * identity, email, model, cost estimated) and its sums.
- */
-export const TOTALS_COLUMNS = [
-  "platform",
-  "identity",
-  "email",
-  "model",
-  ...SUMMED.slice(0, 6),
-  "cost_estimated",
-  ...SUMMED.slice(6),
-];
-export const TOTALS_SELECT = TOTALS_COLUMNS.map((c) => (SUMMED.includes(c) ? `sum(${c}) AS ${c}` : c)).join(
-  ", ",
-);
+/** What `readTotals` groups by in both engines. */
 export const TOTALS_GROUP = "platform, identity, email, model, cost_estimated";
 
 /**
- * A summed row from the values `TOTALS_SELECT` gives (numbers may arrive as text). A sum beyond
+ * A summed row from a `readTotals` query's values: platform, identity, email, model, the counts,
+ * cost estimated, the activity figures (numbers may arrive as text). A sum beyond
  * 2^53 could not be held exactly, so it is an error rather than a silently rounded figure.
  */
 export function totalsRow(day: string, v: readonly unknown[]): UsageRow {

@@ -4,12 +4,12 @@ import { type Client, createClient, type InStatement, type Transaction } from "@
 import { UsageError } from "../config/errors.ts";
 import type { UsageRow } from "../usage/types.ts";
 import {
+  ACTIVITY_COLUMNS,
   activityFrom,
+  COUNT_COLUMNS,
   checkReplace,
   rowValues,
-  TOTALS_COLUMNS,
   TOTALS_GROUP,
-  TOTALS_SELECT,
   totalsRow,
 } from "./checks.ts";
 import { migrate } from "./migrations.ts";
@@ -28,6 +28,18 @@ const COLUMNS =
   "commits, pull_requests, suggestions_accepted, suggestions_rejected";
 const COLUMN_COUNT = 19;
 const KEY = "platform, org, day, identity, model";
+/** A window summed, in `totalsRow` order; SQL's `sum` is null only when every value is null. */
+const SUMMED = [...COUNT_COLUMNS, ...ACTIVITY_COLUMNS];
+const TOTALS_COLUMNS = [
+  "platform",
+  "identity",
+  "email",
+  "model",
+  ...COUNT_COLUMNS,
+  "cost_estimated",
+  ...ACTIVITY_COLUMNS,
+];
+const TOTALS_SELECT = TOTALS_COLUMNS.map((c) => (SUMMED.includes(c) ? `sum(${c}) AS ${c}` : c)).join(", ");
 
 /**
  * libsql reads the path part of a `file:` URL percent-decoded and stops it at `?` or `#`, so every

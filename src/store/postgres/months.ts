@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import { addDays } from "../../usage/days.ts";
-import { TOTALS_GROUP } from "../checks.ts";
+import { ACTIVITY_COLUMNS, COUNT_COLUMNS, TOTALS_GROUP } from "../checks.ts";
 import type { Source } from "../types.ts";
 
 /**
@@ -13,24 +13,8 @@ import type { Source } from "../types.ts";
  * reports reads back as null, as it does from rows.
  */
 
-const COUNTS = [
-  "requests",
-  "input_tokens",
-  "output_tokens",
-  "cache_read_tokens",
-  "cache_write_tokens",
-  "cost_nanos",
-];
-const FIGURES = [
-  "lines_added",
-  "lines_removed",
-  "commits",
-  "pull_requests",
-  "suggestions_accepted",
-  "suggestions_rejected",
-];
 const GROUP = ["platform", "org", "month", "identity", "email", "model", "cost_estimated"];
-const SUMS = ["rows", ...COUNTS, ...FIGURES, ...FIGURES.map((f) => `${f}_n`)];
+const SUMS = ["rows", ...COUNT_COLUMNS, ...ACTIVITY_COLUMNS, ...ACTIVITY_COLUMNS.map((f) => `${f}_n`)];
 /** The unique key; a NULL email is one value in it (NULLS NOT DISTINCT needs PostgreSQL 15). */
 const CONFLICT =
   "(platform, org, month, identity, (coalesce(email, '')), (email IS NULL), model, cost_estimated)";
@@ -51,24 +35,19 @@ export const CREATE_MONTHS = [
   addRows("ai_usage_rows", 1),
 ];
 
-/**
- * An upsert adding `sign` × the rows of `from` (a table or a CTE of rows) into their months. Groups
- * are upserted in key order, so two replaces touching the same month take its row locks in one
- * order.
- */
+/** An upsert adding `sign` × the rows of `from` (a table, or a CTE of rows) into their months. */
 function addRows(from: string, sign: 1 | -1): string {
   const s = sign < 0 ? "-" : "";
   const values = [
     `${s}count(*)`,
-    ...COUNTS.map((c) => `${s}sum(${c})`),
-    ...FIGURES.map((f) => `${s}coalesce(sum(${f}), 0)`),
-    ...FIGURES.map((f) => `${s}count(${f})`),
+    ...COUNT_COLUMNS.map((c) => `${s}sum(${c})`),
+    ...ACTIVITY_COLUMNS.map((f) => `${s}coalesce(sum(${f}), 0)`),
+    ...ACTIVITY_COLUMNS.map((f) => `${s}count(${f})`),
   ];
   return `INSERT INTO ai_usage_months (${[...GROUP, ...SUMS].join(", ")})
     SELECT platform, org, date_trunc('month', day)::date AS month, identity, email, model, cost_estimated,
       ${values.join(", ")}
     FROM ${from} GROUP BY platform, org, date_trunc('month', day), identity, email, model, cost_estimated
-    ORDER BY ${GROUP.join(", ")}
     ON CONFLICT ${CONFLICT} DO UPDATE SET ${SUMS.map((c) => `${c} = ai_usage_months.${c} + excluded.${c}`).join(", ")}`;
 }
 
@@ -117,8 +96,8 @@ export function totalsQuery(
   const p = (value: string) => `$${params.push(value)}::date`;
   const keys = "platform, identity, email, model, cost_estimated";
   const fromRows = (range: string) =>
-    `SELECT ${keys}, ${COUNTS.join(", ")}, ${FIGURES.map((f) => `coalesce(${f}, 0) AS ${f}`).join(", ")},
-      ${FIGURES.map((f) => `(${f} IS NOT NULL)::int AS ${f}_n`).join(", ")}
+    `SELECT ${keys}, ${COUNT_COLUMNS.join(", ")}, ${ACTIVITY_COLUMNS.map((f) => `coalesce(${f}, 0) AS ${f}`).join(", ")},
+      ${ACTIVITY_COLUMNS.map((f) => `(${f} IS NOT NULL)::int AS ${f}_n`).join(", ")}
      FROM ai_usage_rows WHERE (${which}) AND ${range}`;
   // Whole months form one run: from the first month starting on or after `since` to the end of the
   // last one ending on or before `until`.
@@ -127,7 +106,7 @@ export function totalsQuery(
   const parts =
     first < end
       ? [
-          `SELECT ${keys}, ${[...COUNTS, ...FIGURES, ...FIGURES.map((f) => `${f}_n`)].join(", ")}
+          `SELECT ${keys}, ${[...COUNT_COLUMNS, ...ACTIVITY_COLUMNS, ...ACTIVITY_COLUMNS.map((f) => `${f}_n`)].join(", ")}
            FROM ai_usage_months WHERE (${which}) AND month >= ${p(first)} AND month < ${p(end)}`,
           fromRows(`day >= ${p(since)} AND day < ${p(first)}`),
           fromRows(`day >= ${p(end)} AND day <= ${p(until)}`),
@@ -135,9 +114,9 @@ export function totalsQuery(
       : [fromRows(`day BETWEEN ${p(since)} AND ${p(until)}`)];
   const select = [
     "platform, identity, email, model",
-    ...COUNTS.map((c) => `sum(${c})`),
+    ...COUNT_COLUMNS.map((c) => `sum(${c})`),
     "cost_estimated",
-    ...FIGURES.map((f) => `CASE WHEN sum(${f}_n) > 0 THEN sum(${f}) END`),
+    ...ACTIVITY_COLUMNS.map((f) => `CASE WHEN sum(${f}_n) > 0 THEN sum(${f}) END`),
   ].join(", ");
   return {
     text: `SELECT ${select} FROM (${parts.join(" UNION ALL ")}) t GROUP BY ${TOTALS_GROUP} ORDER BY ${TOTALS_GROUP}`,
