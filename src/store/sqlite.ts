@@ -180,13 +180,20 @@ class SqliteStore implements Store {
       throw this.fail("reading rows", e);
     }
     try {
-      let after: string[] | null = null;
-      for (;;) {
-        const page = await this.readPage(tx, sources, since, until, after);
-        for (const r of page) yield fromJson(r);
-        if (page.length < READ_PAGE) return;
-        const last = page[page.length - 1]!;
-        after = [last[0], last[1], last[2], last[3], last[5]] as string[];
+      for (const source of sources) {
+        let after: JsonRow | null = null;
+        for (;;) {
+          const page = await this.readPage(
+            tx,
+            source,
+            after ? [after[2], after[3], after[5]] : null,
+            since,
+            until,
+          );
+          for (const r of page) yield fromJson(r);
+          if (page.length < READ_PAGE) break;
+          after = page[page.length - 1]!;
+        }
       }
     } finally {
       tx.close();
@@ -194,25 +201,25 @@ class SqliteStore implements Store {
   }
 
   /**
-   * One page of rows in key order, after the key `after`. The page comes back as a single JSON
-   * text: libsql builds a JS object per column per row, which is ten times slower for big reads.
+   * One page of `source`'s rows in key order, after the (day, identity, model) `after`. Equality on
+   * the source and a range on the rest of the key let SQLite walk the primary key from where the
+   * last page ended (an OR of sources made it scan from the start for every page). The page comes
+   * back as a single JSON text: libsql builds a JS object per column per row, ten times slower.
    */
   private async readPage(
     tx: Transaction,
-    sources: readonly Source[],
+    source: Source,
+    after: string[] | null,
     since: string,
     until: string,
-    after: string[] | null,
   ): Promise<JsonRow[]> {
-    const keyFilter = after ? `AND (${KEY}) > (?, ?, ?, ?, ?)` : "";
-    const which = sources.map(() => "(platform = ? AND org = ?)").join(" OR ");
+    const from = after ? "(day, identity, model) > (?, ?, ?)" : "day >= ?";
     try {
       const rs = await tx.execute({
         sql:
-          `SELECT json_group_array(json_array(${COLUMNS}) ORDER BY ${KEY}) AS page ` +
-          `FROM (SELECT ${COLUMNS} FROM usage_rows WHERE (${which}) ` +
-          `AND day BETWEEN ? AND ? ${keyFilter} ORDER BY ${KEY} LIMIT ${READ_PAGE})`,
-        args: [...sources.flatMap((s) => [s.platform, s.org]), since, until, ...(after ?? [])],
+          `SELECT json_group_array(json_array(${COLUMNS})) AS page FROM (SELECT ${COLUMNS} FROM usage_rows ` +
+          `WHERE platform = ? AND org = ? AND ${from} AND day <= ? ORDER BY ${KEY} LIMIT ${READ_PAGE})`,
+        args: [source.platform, source.org, ...(after ?? [since]), until],
       });
       return JSON.parse(String(rs.rows[0]?.page ?? "[]")) as JsonRow[];
     } catch (e) {
