@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import { UsageError } from "../../config/errors.ts";
-import { CREATE_MONTHS } from "./months.ts";
+import { monthsSchema } from "../months.ts";
+import { PG_MONTHS } from "./months.ts";
 
 /**
  * The PostgreSQL schema, in versioned steps. Tables carry an `ai_usage_` prefix so the store can
@@ -61,7 +62,7 @@ export const PG_MIGRATIONS: readonly { version: number; statements: readonly str
       // the rows make, so it hashes them rather than sorting every row.
       "CREATE STATISTICS ai_usage_rows_groups (ndistinct) ON identity, email, model, cost_estimated FROM ai_usage_rows",
       "ANALYZE ai_usage_rows",
-      ...CREATE_MONTHS,
+      ...monthsSchema(PG_MONTHS),
     ],
   },
 ];

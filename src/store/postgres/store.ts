@@ -1,10 +1,11 @@
 import type postgres from "postgres";
 import type { UsageRow } from "../../usage/types.ts";
 import { checkReplace, rowValues, totalsRow } from "../checks.ts";
+import { monthOf, monthStatements, totalsQuery } from "../months.ts";
 import type { DayCounters, Source, Store } from "../types.ts";
 import { copyText, parseRows, ROW_COLUMNS } from "./copy-text.ts";
 import { runError } from "./errors.ts";
-import { deleteDays, dropEmptyGroups, insertingRows, totalsQuery } from "./months.ts";
+import { PG_MONTHS } from "./months.ts";
 
 /** Rows per INSERT, sent as one JSON parameter (no parameter-count limit, one round trip). */
 const INSERT_CHUNK = 5_000;
@@ -24,6 +25,8 @@ const COLUMN_TYPES = [
 ];
 /** Each inserted row arrives as a JSON array in ROW_COLUMNS order; `->>` gives SQL NULL for null. */
 const FROM_JSON = COLUMN_TYPES.map((t, i) => `(e->>${i})::${t}`).join(", ");
+
+const MONTHS = monthStatements(PG_MONTHS);
 
 const isRetryable = (e: unknown) => ["40P01", "40001"].includes((e as { code?: string })?.code ?? "");
 
@@ -61,6 +64,7 @@ export class PostgresStore implements Store {
     if (checked.days.length === 0) return;
     const { platform, org } = source;
     const daysJson = JSON.stringify(checked.days);
+    const monthsJson = JSON.stringify([...new Set(checked.days.map(monthOf))]);
     const records = JSON.stringify(
       checked.days.map((d) => [d, checked.rowCount.get(d)!, JSON.parse(checked.counters.get(d)!)]),
     );
@@ -73,16 +77,19 @@ export class PostgresStore implements Store {
           await tx`SELECT pg_advisory_xact_lock(hashtextextended(${platform} || chr(31) || ${org} || chr(31) || m, 7))
             FROM (SELECT DISTINCT to_char(d::date, 'YYYY-MM') AS m
               FROM json_array_elements_text(${daysJson}::text::json) d ORDER BY m) s`;
-          await deleteDays(tx, source, daysJson);
+          await tx.unsafe(MONTHS.subtract, [platform, org, daysJson]);
+          await tx`DELETE FROM ai_usage_rows WHERE platform = ${platform} AND org = ${org}
+            AND day IN (SELECT d::date FROM json_array_elements_text(${daysJson}::text::json) d)`;
           for (let i = 0; i < checked.rows.length; i += INSERT_CHUNK) {
             const part = JSON.stringify(checked.rows.slice(i, i + INSERT_CHUNK).map(rowValues));
             await tx.unsafe(
-              insertingRows(`INSERT INTO ai_usage_rows (platform, org, ${ROW_COLUMNS})
-               SELECT $1, $2, ${FROM_JSON} FROM jsonb_array_elements($3::text::jsonb) e`),
+              `INSERT INTO ai_usage_rows (platform, org, ${ROW_COLUMNS})
+               SELECT $1, $2, ${FROM_JSON} FROM jsonb_array_elements($3::text::jsonb) e`,
               [platform, org, part],
             );
           }
-          await dropEmptyGroups(tx, source, daysJson);
+          await tx.unsafe(MONTHS.add, [platform, org, daysJson]);
+          await tx.unsafe(MONTHS.dropEmpty, [platform, org, monthsJson]);
           await tx`INSERT INTO ai_usage_fetched_days (platform, org, day, fetched_at, row_count, counters)
             SELECT ${platform}, ${org}, (e->>0)::date, ${fetchedAt}, (e->>1)::integer, e->2
             FROM json_array_elements(${records}::text::json) e
@@ -171,7 +178,7 @@ export class PostgresStore implements Store {
 
   async readTotals(sources: readonly Source[], since: string, until: string): Promise<UsageRow[]> {
     if (sources.length === 0) return [];
-    const { text, params } = totalsQuery(sources, since, until);
+    const { text, params } = totalsQuery(PG_MONTHS, sources, since, until);
     let rows: postgres.Row[];
     try {
       rows = await this.sql.begin(async (tx) => {
