@@ -96,7 +96,7 @@ describe("schema migration", () => {
     store = undefined;
     const check = createClient({ url: fileUrl(path) });
     expect((await check.execute("PRAGMA user_version")).rows[0]![0]).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(4);
+    expect(SCHEMA_VERSION).toBe(5);
     // Kept aside, not deleted: the user's old numbers are still in the file.
     const kept = await check.execute(
       "SELECT identity, requests, cost_nanos FROM legacy_usage_rows ORDER BY identity",
@@ -109,6 +109,34 @@ describe("schema migration", () => {
     expect(counts.rows.map((r) => [r.day, r.row_count])).toEqual([
       ["2025-01-02", 2],
       ["2025-01-03", 0],
+    ]);
+    check.close();
+  });
+
+  it("migrates a v4 store: month totals are summed from the rows already stored", async () => {
+    store = await openStore(path);
+    const days = ["2025-01-30", "2025-01-31", "2025-02-01"];
+    await store.replaceDays(
+      src("claude"),
+      days,
+      days.map((d, i) => row(d, "a@x.io", { requests: i + 1 })),
+      1,
+    );
+    await store.close();
+    const v4 = createClient({ url: fileUrl(path) });
+    await v4.execute("DROP TABLE usage_months");
+    await v4.execute("PRAGMA user_version = 4");
+    v4.close();
+    store = await openStore(path);
+    const january = await store.readTotals([src("claude")], "2025-01-01", "2025-01-31");
+    expect(january.map((r) => r.requests)).toEqual([1 + 2]);
+    const both = await store.readTotals([src("claude")], "2025-01-01", "2025-02-28");
+    expect(both.map((r) => r.requests)).toEqual([1 + 2 + 3]);
+    const check = createClient({ url: fileUrl(path) });
+    const months = await check.execute("SELECT month, rows, requests FROM usage_months ORDER BY month");
+    expect(months.rows.map((r) => [r.month, r.rows, r.requests])).toEqual([
+      ["2025-01-01", 2, 3],
+      ["2025-02-01", 1, 3],
     ]);
     check.close();
   });

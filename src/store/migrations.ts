@@ -1,5 +1,19 @@
 import type { Client } from "@libsql/client";
 import { UsageError } from "../config/errors.ts";
+import { type MonthDialect, monthsSchema } from "./months.ts";
+
+/** How SQLite spells the month totals (src/store/months.ts). */
+export const SQLITE_MONTHS: MonthDialect = {
+  rowsTable: "usage_rows",
+  monthsTable: "usage_months",
+  monthType: "TEXT",
+  intType: "INTEGER",
+  boolType: "INTEGER",
+  tableOptions: " STRICT",
+  monthOfDay: "(substr(day, 1, 8) || '01')",
+  param: (n) => `?${n}`,
+  daysIn: (n) => `SELECT value FROM json_each(?${n})`,
+};
 
 /** One step of the schema; `version` is what `PRAGMA user_version` says once it has run. */
 export interface Migration {
@@ -100,6 +114,11 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (platform, org, namespace, entry)
       ) STRICT, WITHOUT ROWID`,
     ],
+  },
+  {
+    version: 5,
+    // Month totals: a report over a year reads months, not every row (src/store/months.ts).
+    statements: monthsSchema(SQLITE_MONTHS),
   },
 ];
 

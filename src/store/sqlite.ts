@@ -9,10 +9,10 @@ import {
   COUNT_COLUMNS,
   checkReplace,
   rowValues,
-  TOTALS_GROUP,
   totalsRow,
 } from "./checks.ts";
-import { migrate } from "./migrations.ts";
+import { migrate, SQLITE_MONTHS } from "./migrations.ts";
+import { monthOf, monthStatements, totalsQuery } from "./months.ts";
 import { type DayCounters, type Source, type Store, StoreError } from "./types.ts";
 
 /** Rows per INSERT: 500 × 19 parameters stays far below SQLite's 32 766-parameter limit. */
@@ -28,8 +28,7 @@ const COLUMNS =
   "commits, pull_requests, suggestions_accepted, suggestions_rejected";
 const COLUMN_COUNT = 19;
 const KEY = "platform, org, day, identity, model";
-/** A window summed, in `totalsRow` order; SQL's `sum` is null only when every value is null. */
-const SUMMED = [...COUNT_COLUMNS, ...ACTIVITY_COLUMNS];
+/** The columns of `totalsQuery`'s result, in `totalsRow` order. */
 const TOTALS_COLUMNS = [
   "platform",
   "identity",
@@ -39,7 +38,7 @@ const TOTALS_COLUMNS = [
   "cost_estimated",
   ...ACTIVITY_COLUMNS,
 ];
-const TOTALS_SELECT = TOTALS_COLUMNS.map((c) => (SUMMED.includes(c) ? `sum(${c}) AS ${c}` : c)).join(", ");
+const MONTHS = monthStatements(SQLITE_MONTHS);
 
 /**
  * libsql reads the path part of a `file:` URL percent-decoded and stops it at `?` or `#`, so every
@@ -116,7 +115,8 @@ class SqliteStore implements Store {
     const { days: uniqueDays, rows: merged } = checked;
     const { platform, org } = source;
 
-    const stmts: InStatement[] = [];
+    const daysJson = JSON.stringify(uniqueDays);
+    const stmts: InStatement[] = [{ sql: MONTHS.subtract, args: [platform, org, daysJson] }];
     for (const part of chunks(uniqueDays, DAY_CHUNK)) {
       stmts.push({
         sql: `DELETE FROM usage_rows WHERE platform = ? AND org = ? AND day IN (${marks(part.length)})`,
@@ -130,6 +130,10 @@ class SqliteStore implements Store {
         args: part.flatMap((r) => [platform, org, ...rowValues(r)]),
       });
     }
+    stmts.push(
+      { sql: MONTHS.add, args: [platform, org, daysJson] },
+      { sql: MONTHS.dropEmpty, args: [platform, org, JSON.stringify([...new Set(uniqueDays.map(monthOf))])] },
+    );
     for (const part of chunks(uniqueDays, DAY_CHUNK)) {
       stmts.push({
         sql:
@@ -229,15 +233,12 @@ class SqliteStore implements Store {
 
   async readTotals(sources: readonly Source[], since: string, until: string): Promise<UsageRow[]> {
     if (sources.length === 0) return [];
-    const which = sources.map(() => "(platform = ? AND org = ?)").join(" OR ");
+    const { text, params } = totalsQuery(SQLITE_MONTHS, sources, since, until);
     try {
       // As in readPage, the result comes back as one JSON text.
       const rs = await this.client.execute({
-        sql:
-          `SELECT json_group_array(json_array(${TOTALS_COLUMNS.join(", ")})) AS rows FROM (` +
-          `SELECT ${TOTALS_SELECT} FROM usage_rows WHERE (${which}) AND day BETWEEN ? AND ? ` +
-          `GROUP BY ${TOTALS_GROUP} ORDER BY ${TOTALS_GROUP})`,
-        args: [...sources.flatMap((s) => [s.platform, s.org]), since, until],
+        sql: `SELECT json_group_array(json_array(${TOTALS_COLUMNS.join(", ")})) AS rows FROM (${text})`,
+        args: params,
       });
       const rows = JSON.parse(String(rs.rows[0]?.rows ?? "[]")) as unknown[][];
       return rows.map((v) => totalsRow(since, v));
