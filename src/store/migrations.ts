@@ -12,7 +12,7 @@ export const SQLITE_MONTHS: MonthDialect = {
   tableOptions: " STRICT",
   monthOfDay: "(substr(day, 1, 8) || '01')",
   param: (n) => `?${n}`,
-  daysIn: (n) => `SELECT value FROM json_each(?${n})`,
+  oneOf: (column, n) => `${column} IN (SELECT value FROM json_each(?${n}))`,
 };
 
 /** One step of the schema; `version` is what `PRAGMA user_version` says once it has run. */

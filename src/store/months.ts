@@ -25,8 +25,8 @@ export interface MonthDialect {
   monthOfDay: string;
   /** Placeholder `n` (1-based), as a day when `asDay`. */
   param(n: number, asDay?: boolean): string;
-  /** SQL for the days in the JSON-array parameter `n`. */
-  daysIn(n: number): string;
+  /** SQL true when `column` is one of the days in the JSON-array parameter `n` (using the index). */
+  oneOf(column: string, n: number): string;
 }
 
 const GROUP = ["platform", "org", "month", "identity", "email", "model", "cost_estimated"];
@@ -74,12 +74,12 @@ function addToMonths(d: MonthDialect, sign: 1 | -1, where: string): string {
  * `dropEmpty` (parameters: platform, org, the months as a JSON array) last.
  */
 export function monthStatements(d: MonthDialect) {
-  const ofDays = `platform = ${d.param(1)} AND org = ${d.param(2)} AND day IN (${d.daysIn(3)})`;
+  const ofDays = `platform = ${d.param(1)} AND org = ${d.param(2)} AND ${d.oneOf("day", 3)}`;
   return {
     subtract: addToMonths(d, -1, ofDays),
     add: addToMonths(d, 1, ofDays),
     dropEmpty: `DELETE FROM ${d.monthsTable} WHERE platform = ${d.param(1)} AND org = ${d.param(2)}
-      AND month IN (${d.daysIn(3)}) AND rows = 0`,
+      AND ${d.oneOf("month", 3)} AND rows = 0`,
   };
 }
 

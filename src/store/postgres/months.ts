@@ -10,5 +10,7 @@ export const PG_MONTHS: MonthDialect = {
   tableOptions: "",
   monthOfDay: "date_trunc('month', day)::date",
   param: (n, asDay) => `$${n}${asDay ? "::date" : ""}`,
-  daysIn: (n) => `SELECT d::date FROM json_array_elements_text($${n}::text::json) d`,
+  // An array, not `IN (SELECT …)`: the planner then walks the index instead of scanning the table.
+  oneOf: (column, n) =>
+    `${column} = ANY (ARRAY(SELECT d::date FROM json_array_elements_text($${n}::text::json) d))`,
 };

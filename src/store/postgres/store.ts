@@ -78,8 +78,10 @@ export class PostgresStore implements Store {
             FROM (SELECT DISTINCT to_char(d::date, 'YYYY-MM') AS m
               FROM json_array_elements_text(${daysJson}::text::json) d ORDER BY m) s`;
           await tx.unsafe(MONTHS.subtract, [platform, org, daysJson]);
-          await tx`DELETE FROM ai_usage_rows WHERE platform = ${platform} AND org = ${org}
-            AND day IN (SELECT d::date FROM json_array_elements_text(${daysJson}::text::json) d)`;
+          await tx.unsafe(
+            `DELETE FROM ai_usage_rows WHERE platform = $1 AND org = $2 AND ${PG_MONTHS.oneOf("day", 3)}`,
+            [platform, org, daysJson],
+          );
           for (let i = 0; i < checked.rows.length; i += INSERT_CHUNK) {
             const part = JSON.stringify(checked.rows.slice(i, i + INSERT_CHUNK).map(rowValues));
             await tx.unsafe(
