@@ -221,7 +221,7 @@ class SqliteStore implements Store {
     try {
       const rs = await tx.execute({
         sql:
-          `SELECT json_group_array(json_array(${COLUMNS})) AS page FROM (SELECT ${COLUMNS} FROM usage_rows ` +
+          `SELECT json_group_array(json_array(${COLUMNS}) ORDER BY ${KEY}) AS page FROM (SELECT ${COLUMNS} FROM usage_rows ` +
           `WHERE platform = ? AND org = ? AND ${from} AND day <= ? ORDER BY ${KEY} LIMIT ${READ_PAGE})`,
         args: [source.platform, source.org, ...(after ?? [since]), until],
       });
