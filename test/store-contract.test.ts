@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Source, type Store, StoreError } from "../src/store/index.ts";
 import { daysBetween } from "../src/usage/days.ts";
-import type { Activity, UsageRow } from "../src/usage/types.ts";
+import {
+  type Activity,
+  addActivity,
+  addCounts,
+  emptyActivity,
+  emptyRow,
+  type UsageRow,
+} from "../src/usage/types.ts";
 import { NO_PG, type PgServer, pgBinDir, startPg } from "./pg-server.ts";
 import { row } from "./store-helpers.ts";
 
@@ -52,15 +59,7 @@ const CLAUDE_OTHER: Source = { platform: "claude", org: "fp:0123456789abcdef" };
 const OPENAI: Source = { platform: "openai", org: "org:acme" };
 const CURSOR: Source = { platform: "cursor", org: "fp:cursor" };
 
-const activity = (over: Partial<Activity>): Activity => ({
-  linesAdded: null,
-  linesRemoved: null,
-  commits: null,
-  pullRequests: null,
-  suggestionsAccepted: null,
-  suggestionsRejected: null,
-  ...over,
-});
+const activity = (over: Partial<Activity>): Activity => ({ ...emptyActivity(), ...over });
 
 async function all(
   s: Store,
@@ -84,32 +83,13 @@ function foldTotals(rows: readonly UsageRow[], since: string): UsageRow[] {
   for (const r of rows) {
     let t = out.get(groupOf(r));
     if (!t) {
-      t = {
-        ...r,
-        day: since,
-        requests: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        costNanos: 0,
-      };
-      delete t.activity;
+      t = emptyRow({ ...r, day: since });
       out.set(groupOf(r), t);
     }
-    for (const f of [
-      "requests",
-      "inputTokens",
-      "outputTokens",
-      "cacheReadTokens",
-      "cacheWriteTokens",
-      "costNanos",
-    ] as const)
-      t[f] += r[f];
+    addCounts(t, r);
     if (r.activity) {
-      t.activity ??= activity({});
-      for (const [f, v] of Object.entries(r.activity) as [keyof Activity, number | null][])
-        if (v !== null) t.activity[f] = (t.activity[f] ?? 0) + v;
+      t.activity ??= emptyActivity();
+      addActivity(t.activity, r.activity);
     }
   }
   return [...out.values()];

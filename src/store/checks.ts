@@ -116,8 +116,6 @@ export const ACTIVITY_COLUMNS = [
   "suggestions_accepted",
   "suggestions_rejected",
 ];
-/** What `readTotals` groups by in both engines. */
-export const TOTALS_GROUP = "platform, identity, email, model, cost_estimated";
 
 /**
  * A summed row from a `readTotals` query's values: platform, identity, email, model, the counts,

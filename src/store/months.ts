@@ -1,5 +1,5 @@
 import { addDays } from "../usage/days.ts";
-import { ACTIVITY_COLUMNS, COUNT_COLUMNS, TOTALS_GROUP } from "./checks.ts";
+import { ACTIVITY_COLUMNS, COUNT_COLUMNS } from "./checks.ts";
 import type { Source } from "./types.ts";
 
 /**
@@ -92,6 +92,18 @@ function nextMonth(day: string): string {
   d.setUTCMonth(d.getUTCMonth() + 1);
   return d.toISOString().slice(0, 10);
 }
+
+const TOTALS_GROUP = "platform, identity, email, model, cost_estimated";
+/** The columns of `totalsQuery`'s result, in `totalsRow`'s order. */
+export const TOTALS_COLUMNS = [
+  "platform",
+  "identity",
+  "email",
+  "model",
+  ...COUNT_COLUMNS,
+  "cost_estimated",
+  ...ACTIVITY_COLUMNS,
+];
 
 /**
  * The query of `readTotals`: whole months of the window from the month totals, the days of its

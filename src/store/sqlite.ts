@@ -3,16 +3,9 @@ import { dirname, resolve, sep } from "node:path";
 import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client";
 import { UsageError } from "../config/errors.ts";
 import type { UsageRow } from "../usage/types.ts";
-import {
-  ACTIVITY_COLUMNS,
-  activityFrom,
-  COUNT_COLUMNS,
-  checkReplace,
-  rowValues,
-  totalsRow,
-} from "./checks.ts";
+import { activityFrom, checkReplace, rowValues, totalsRow } from "./checks.ts";
 import { migrate, SQLITE_MONTHS } from "./migrations.ts";
-import { monthOf, monthStatements, totalsQuery } from "./months.ts";
+import { monthOf, monthStatements, TOTALS_COLUMNS, totalsQuery } from "./months.ts";
 import { type DayCounters, type Source, type Store, StoreError } from "./types.ts";
 
 /** Rows per INSERT: 500 × 19 parameters stays far below SQLite's 32 766-parameter limit. */
@@ -28,16 +21,6 @@ const COLUMNS =
   "commits, pull_requests, suggestions_accepted, suggestions_rejected";
 const COLUMN_COUNT = 19;
 const KEY = "platform, org, day, identity, model";
-/** The columns of `totalsQuery`'s result, in `totalsRow` order. */
-const TOTALS_COLUMNS = [
-  "platform",
-  "identity",
-  "email",
-  "model",
-  ...COUNT_COLUMNS,
-  "cost_estimated",
-  ...ACTIVITY_COLUMNS,
-];
 const MONTHS = monthStatements(SQLITE_MONTHS);
 
 /**

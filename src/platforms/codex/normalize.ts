@@ -94,6 +94,8 @@ function sumMoney(blocks: MoneyFields[], nanosPerCredit: bigint): bigint | undef
   return sum;
 }
 
+const emptyPart = (): Part => ({ turns: 0, input: 0, cached: 0, output: 0, attos: 0n });
+
 /**
  * One person-day → parts per model. Each model keeps its own tokens and dollars; what the models
  * do not account for (always the turns, which have no per-model split) goes to the only model, or
@@ -105,24 +107,17 @@ function splitByModel(row: CodexUsageRow, nanosPerCredit: bigint, stats: Normali
   const models = row.models ?? [];
   if (models.length === 0) return new Map([[DEFAULT_MODEL, total]]);
   const parts = new Map<string, Part>();
-  const used: Part = { turns: 0, input: 0, cached: 0, output: 0, attos: 0n };
+  const used = emptyPart();
   for (const m of models) {
     const name = m.model?.trim() || OTHER_MODEL;
-    const part = parts.get(name) ?? { turns: 0, input: 0, cached: 0, output: 0, attos: 0n };
-    const p = {
-      input: m.uncached_text_input_tokens ?? 0,
-      cached: m.cached_text_input_tokens ?? 0,
-      output: m.text_output_tokens ?? 0,
-      attos: moneyOf(m, nanosPerCredit) ?? 0n,
-    };
-    part.input += p.input;
-    part.cached += p.cached;
-    part.output += p.output;
-    part.attos += p.attos;
-    used.input += p.input;
-    used.cached += p.cached;
-    used.output += p.output;
-    used.attos += p.attos;
+    const part = parts.get(name) ?? emptyPart();
+    const attos = moneyOf(m, nanosPerCredit) ?? 0n;
+    for (const into of [part, used]) {
+      into.input += m.uncached_text_input_tokens ?? 0;
+      into.cached += m.cached_text_input_tokens ?? 0;
+      into.output += m.text_output_tokens ?? 0;
+      into.attos += attos;
+    }
     parts.set(name, part);
   }
   const rest: Part = {
@@ -134,7 +129,7 @@ function splitByModel(row: CodexUsageRow, nanosPerCredit: bigint, stats: Normali
   };
   if (rest.input < 0 || rest.cached < 0 || rest.output < 0 || rest.attos < 0n) stats.modelsExceedTotals++;
   const target = parts.size === 1 ? [...parts.keys()][0]! : MIXED_MODEL;
-  const part = parts.get(target) ?? { turns: 0, input: 0, cached: 0, output: 0, attos: 0n };
+  const part = parts.get(target) ?? emptyPart();
   part.turns += rest.turns;
   part.input += Math.max(0, rest.input);
   part.cached += Math.max(0, rest.cached);

@@ -15,6 +15,31 @@ export function basicAuth(apiKey: string): string {
   return `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}`;
 }
 
+/**
+ * One page of a Cursor team route that takes a window (`startDate`/`endDate` in epoch ms) and pages
+ * with `page`/`pageSize`; returns the JSON body.
+ */
+export async function postWindow(
+  client: ClientOptions,
+  limiter: ClientRateLimiter,
+  path: string,
+  window: EventWindow,
+  page: number,
+  pageSize: number,
+): Promise<unknown> {
+  const res = await requestJson({
+    platform: "cursor",
+    client,
+    errorMessage,
+    path,
+    method: "POST",
+    headers: { authorization: basicAuth(client.apiKey) },
+    body: { startDate: window.startMs, endDate: window.endMs, page, pageSize },
+    limiter,
+  });
+  return res.body;
+}
+
 export interface EventsPage {
   /** `totalUsageEventsCount` at the time of this request. */
   total: number;
@@ -30,17 +55,7 @@ export async function fetchEventsPage(
   page: number,
   pageSize = CURSOR_PAGE_SIZE,
 ): Promise<EventsPage> {
-  const res = await requestJson({
-    platform: "cursor",
-    client,
-    errorMessage,
-    path: EVENTS_PATH,
-    method: "POST",
-    headers: { authorization: basicAuth(client.apiKey) },
-    body: { startDate: window.startMs, endDate: window.endMs, page, pageSize },
-    limiter,
-  });
-  const body = parseEventsPage(res.body);
+  const body = parseEventsPage(await postWindow(client, limiter, EVENTS_PATH, window, page, pageSize));
   const total = body.totalUsageEventsCount;
   // numPages and the total should agree; if not, trust the larger so no page is skipped.
   const numPages = Math.max(body.pagination?.numPages ?? 0, Math.ceil(total / pageSize));

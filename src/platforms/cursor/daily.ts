@@ -2,11 +2,10 @@ import { z } from "zod";
 import { PagingError } from "../../http/errors.ts";
 import type { ClientRateLimiter } from "../../http/limiter.ts";
 import { MAX_PAGES } from "../../http/paging.ts";
-import { requestJson } from "../../http/request.ts";
 import { type Activity, emptyActivity, emptyRow, type UsageRow } from "../../usage/types.ts";
 import type { ClientOptions } from "../types.ts";
 import { parseOrThrow } from "../validate.ts";
-import { basicAuth } from "./client.ts";
+import { postWindow } from "./client.ts";
 import { NO_MODEL } from "./normalize.ts";
 import type { EventWindow } from "./windows.ts";
 
@@ -49,16 +48,11 @@ export async function fetchDailyActivity(
   for (let page = 1; ; page++) {
     if (page > (client.maxPages ?? MAX_PAGES))
       throw new PagingError("cursor", `daily usage data: more than ${page - 1} pages; stopping`);
-    const res = await requestJson({
-      platform: "cursor",
-      client,
-      path: DAILY_PATH,
-      method: "POST",
-      headers: { authorization: basicAuth(client.apiKey) },
-      body: { startDate: window.startMs, endDate: window.endMs, page, pageSize },
-      limiter,
-    });
-    const body = parseOrThrow("cursor", dailyPage, res.body);
+    const body = parseOrThrow(
+      "cursor",
+      dailyPage,
+      await postWindow(client, limiter, DAILY_PATH, window, page, pageSize),
+    );
     for (const row of body.data) {
       const email = row.email?.trim().toLowerCase();
       if (!email) continue;

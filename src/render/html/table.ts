@@ -1,5 +1,6 @@
-import type { Totals } from "../../report/report.ts";
+import type { Dimension, Totals } from "../../report/report.ts";
 import type { Activity } from "../../usage/types.ts";
+import { DIMENSION_LABELS } from "../extras.ts";
 import { formatCost, formatRequests, formatTokens, nanosToUsdNumber } from "../format.ts";
 import { esc, visible } from "./escape.ts";
 import { metricOf, type Previous, previousMetric, type Row, type View } from "./model.ts";
@@ -26,21 +27,12 @@ const ACTIVITY: Array<{ field: keyof Activity; head: string; attr: string }> = [
   { field: "suggestionsAccepted", head: "Accepted", attr: "suggestions-accepted" },
 ];
 
-const KEY_HEADS: Record<string, string> = {
-  team: "Team",
-  model: "Model",
-  platform: "Platform",
-  day: "Day",
-  week: "Week",
-  month: "Month",
-};
-
 function columns(view: View): Column[] {
   const cols: Column[] = [
     { sort: "rank", head: "#", numeric: true },
     {
       sort: view.by ? "key" : "user",
-      head: view.by ? (KEY_HEADS[view.by] ?? view.by) : "User",
+      head: view.by ? (DIMENSION_LABELS[view.by as Dimension] ?? view.by) : "User",
       numeric: false,
     },
   ];
